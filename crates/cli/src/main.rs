@@ -1,0 +1,69 @@
+//! `gemini-token`: mint Gemini API ephemeral tokens from the command line.
+//!
+//! For now one mode: `gemini-token mint --dry-run` prints the exact request it would
+//! send, with the API key redacted. See `gemini-token --help`.
+
+#![forbid(unsafe_code)]
+
+mod args;
+mod config_file;
+mod dry_run;
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use args::Command;
+
+/// Exit code for bad input: a bad flag, a config that cannot be sent.
+const EXIT_BAD_INPUT: u8 = 2;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            // One line a person can act on; nothing else on stderr.
+            let _ = writeln!(std::io::stderr(), "gemini-token: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// Why the command failed, and with which exit code.
+#[derive(Debug)]
+struct Failure {
+    message: String,
+    code: u8,
+}
+
+impl Failure {
+    fn bad_input(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: EXIT_BAD_INPUT,
+        }
+    }
+}
+
+fn run() -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    let output = match args::parse(std::env::args_os().skip(1))? {
+        Command::Help(text) | Command::Version(text) => text,
+        Command::Mint(mint) => {
+            let config = config_file::load(mint.config.as_deref())?;
+            let now = mint.now.unwrap_or_else(time::OffsetDateTime::now_utc);
+            if !mint.dry_run {
+                return Err(Failure::bad_input(
+                    "minting for real is not built yet; use `gemini-token mint --dry-run`",
+                ));
+            }
+            dry_run::render(&config, now)?
+        }
+    };
+    stdout
+        .write_all(output.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Failure {
+            message: format!("cannot write to stdout: {e}"),
+            code: 1,
+        })
+}

@@ -1,0 +1,88 @@
+//! # gemini-token-core
+//!
+//! Gemini API ephemeral tokens as types, with no I/O: no network, no clock, no
+//! runtime, no files. Everything needed to turn what a backend wants ("one use, 30
+//! minutes, this model, this system instruction, the rest locked") into the exact
+//! `POST /v1alpha/auth_tokens` request, and to turn the answer into an [`AuthToken`] or a
+//! typed [`Error`].
+//!
+//! Most users want a transport crate instead (`gemini-token-reqwest` for async
+//! programs, `gemini-token-ureq` for blocking ones), which calls this crate and moves
+//! the bytes.
+//!
+//! ```
+//! use gemini_token_core::{
+//!     ApiKey, CreateAuthTokenConfig, Endpoint, LiveConnectConfig, LiveConnectConstraints, Lock,
+//!     prepare,
+//! };
+//! use time::{Duration, macros::datetime};
+//!
+//! let config = CreateAuthTokenConfig::new()
+//!     .uses(1)
+//!     .expire_in(Duration::minutes(30))
+//!     .constraints(
+//!         LiveConnectConstraints::new()
+//!             .model("gemini-live-2.5-flash-preview")
+//!             .config(LiveConnectConfig::new().system_instruction("Be terse.")),
+//!     )
+//!     .lock(Lock::SetFields);
+//!
+//! let key = ApiKey::new("AIza-example")?;
+//! let now = datetime!(2026-01-01 00:00 UTC);
+//! let prepared = prepare(&config, &Endpoint::default(), &key, now)?;
+//! assert_eq!(
+//!     std::str::from_utf8(prepared.request().body())?,
+//!     r#"{"expireTime":"2026-01-01T00:30:00Z","uses":1,"bidiGenerateContentSetup":{"model":"models/gemini-live-2.5-flash-preview","systemInstruction":{"parts":[{"text":"Be terse."}],"role":"user"}},"fieldMask":"model,systemInstruction.parts,systemInstruction.role"}"#
+//! );
+//!
+//! // ... a transport sends `prepared.request()` and reads the answer ...
+//! let answer = http::Response::new(br#"{"name":"auth_tokens/abc123"}"#.to_vec());
+//! let token = prepared.parser().parse(&answer)?;
+//! assert_eq!(token.secret(), "auth_tokens/abc123");
+//! assert_eq!(token.expire_time(), now + Duration::minutes(30));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Modules
+//! - [`setup`]: the typed Live `setup` messages (generation, content, tools ...).
+//! - the crate root: the config, the lock modes, [`prepare`], [`ResponseParser`], the
+//!   token and the errors.
+
+#![forbid(unsafe_code)]
+
+#[macro_use]
+mod macros;
+
+mod api_key;
+mod config;
+mod error;
+mod fields;
+mod input;
+mod live;
+mod lock;
+mod mask;
+mod request;
+mod response;
+pub mod setup;
+mod suggest;
+pub mod timestamp;
+mod token;
+mod wire;
+
+pub use api_key::ApiKey;
+pub use config::{CreateAuthTokenConfig, HttpOptions, MAX_USES, TokenTime};
+pub use error::{
+    ApiError, ConfigError, ConfigErrorKind, Error, ErrorDetail, FieldViolation, UnexpectedResponse,
+};
+pub use live::{LiveConnectConfig, LiveConnectConstraints};
+pub use lock::{Lock, LockPath};
+pub use mask::set_field_paths;
+pub use request::{
+    API_KEY_HEADER, DEFAULT_API_VERSION, DEFAULT_BASE_URL, Endpoint, MAX_LIFETIME, PreparedRequest,
+    USER_AGENT_VALUE, prepare,
+};
+pub use response::{
+    BODY_PREFIX_LIMIT, DEFAULT_EXPIRE_AFTER, DEFAULT_NEW_SESSION_EXPIRE_AFTER, ResponseParser,
+    parse_proto_duration,
+};
+pub use token::AuthToken;

@@ -1,0 +1,452 @@
+//! Preparing the `POST {base}/{version}/auth_tokens` request: every check, then the URL,
+//! the headers and the body.
+
+use std::time::Duration as StdDuration;
+
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
+use http::{Method, Request, Uri};
+use serde_json::value::RawValue;
+use time::{Duration, OffsetDateTime};
+
+use crate::api_key::ApiKey;
+use crate::config::{CreateAuthTokenConfig, MAX_USES};
+use crate::error::{ConfigError, ConfigErrorKind, Error};
+use crate::fields;
+use crate::lock::Lock;
+use crate::response::ResponseParser;
+use crate::setup::GenerationConfig;
+use crate::wire::{Body, Setup, Timestamp};
+
+/// The service's base URL.
+pub const DEFAULT_BASE_URL: &str = "https://generativelanguage.googleapis.com";
+/// The API version the official SDKs and docs use for tokens.
+pub const DEFAULT_API_VERSION: &str = "v1alpha";
+/// A token may live at most this long: an expiry must be strictly less far ahead.
+pub const MAX_LIFETIME: Duration = Duration::hours(20);
+/// The `user-agent` sent: this crate and its version.
+pub const USER_AGENT_VALUE: &str = concat!("gemini-token/", env!("CARGO_PKG_VERSION"));
+
+/// Where tokens are minted: a base URL and an API version.
+///
+/// The key goes only over HTTPS, or over plain HTTP to this machine (`localhost`,
+/// `127.0.0.0/8`, `[::1]`), where the emulator runs; any other URL is refused when
+/// the request is prepared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    base_url: String,
+    api_version: String,
+}
+
+impl Default for Endpoint {
+    fn default() -> Self {
+        Self::new(DEFAULT_BASE_URL)
+    }
+}
+
+impl Endpoint {
+    /// An endpoint at `base_url` (such as `http://127.0.0.1:8080` for the emulator) with
+    /// the default API version.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            api_version: DEFAULT_API_VERSION.to_owned(),
+        }
+    }
+
+    /// Sets the API version (`v1alpha`, `v1beta`).
+    #[must_use]
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = version.into();
+        self
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The API version.
+    pub fn version(&self) -> &str {
+        &self.api_version
+    }
+}
+
+/// A request ready to send, and what is needed to read its answer.
+#[derive(Debug)]
+pub struct PreparedRequest {
+    request: Request<Vec<u8>>,
+    parser: ResponseParser,
+    timeout: Option<StdDuration>,
+}
+
+impl PreparedRequest {
+    /// The request.
+    pub fn request(&self) -> &Request<Vec<u8>> {
+        &self.request
+    }
+
+    /// What reads the answer into a token.
+    pub fn parser(&self) -> &ResponseParser {
+        &self.parser
+    }
+
+    /// The timeout the config's `http_options` asked for, if any.
+    pub fn timeout(&self) -> Option<StdDuration> {
+        self.timeout
+    }
+
+    /// The request, to hand to a transport, and the parser for its answer.
+    pub fn into_parts(self) -> (Request<Vec<u8>>, ResponseParser) {
+        (self.request, self.parser)
+    }
+}
+
+/// Checks `config` against the rules of the service, as of `now`, and builds the
+/// request that mints its token.
+///
+/// `now` is the only clock: durations (`expire_in`) are resolved against it and every
+/// time rule is checked against it, so this function is pure.
+///
+/// ```
+/// use gemini_token_core::{ApiKey, CreateAuthTokenConfig, Endpoint, prepare};
+/// use time::macros::datetime;
+///
+/// let config = CreateAuthTokenConfig::new().uses(1);
+/// let key = ApiKey::new("AIza-example")?;
+/// let prepared = prepare(&config, &Endpoint::default(), &key, datetime!(2026-01-01 0:00 UTC))?;
+/// let request = prepared.request();
+/// assert_eq!(request.uri(), "https://generativelanguage.googleapis.com/v1alpha/auth_tokens");
+/// assert_eq!(request.body(), br#"{"uses":1}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn prepare(
+    config: &CreateAuthTokenConfig,
+    endpoint: &Endpoint,
+    api_key: &ApiKey,
+    now: OffsetDateTime,
+) -> Result<PreparedRequest, Error> {
+    let times = check_times(config, now)?;
+    if let Some(uses) = config.uses.filter(|u| *u > MAX_USES) {
+        return Err(config_error(
+            ConfigErrorKind::InvalidUses,
+            "uses",
+            format!("must be a whole number from 0 (unlimited) to {MAX_USES}, not {uses}"),
+        )
+        .into());
+    }
+    let options = config.http_options.as_ref();
+    let base_url = options
+        .and_then(|o| o.base_url.as_deref())
+        .unwrap_or(&endpoint.base_url);
+    let version = options
+        .and_then(|o| o.api_version.as_deref())
+        .unwrap_or(&endpoint.api_version);
+    let (uri, live_url_prefix) = urls(
+        base_url,
+        version,
+        options.is_some_and(|o| o.base_url.is_some()),
+    )?;
+
+    let body = body(config, times)?;
+
+    let mut request = Request::new(body);
+    *request.method_mut() = Method::POST;
+    *request.uri_mut() = uri;
+    let headers = request.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+    headers.insert(API_KEY_HEADER, api_key.header_value().clone());
+    if let Some(extra) = options.and_then(|o| o.headers.as_ref()) {
+        for (name, value) in extra {
+            let (name, value) = extra_header(name, value)?;
+            headers.insert(name, value);
+        }
+    }
+
+    Ok(PreparedRequest {
+        request,
+        parser: ResponseParser::new(now, times, config.uses, live_url_prefix, api_key.clone()),
+        timeout: options
+            .and_then(|o| o.timeout)
+            .map(StdDuration::from_millis),
+    })
+}
+
+/// The header that carries the API key.
+pub const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-goog-api-key");
+
+/// The resolved expiry and new-session expiry.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Times {
+    pub(crate) expire: Option<OffsetDateTime>,
+    pub(crate) new_session: Option<OffsetDateTime>,
+}
+
+fn check_times(config: &CreateAuthTokenConfig, now: OffsetDateTime) -> Result<Times, ConfigError> {
+    let limit = now.checked_add(MAX_LIFETIME);
+    let resolve = |field: &str,
+                   time: Option<crate::TokenTime>|
+     -> Result<Option<OffsetDateTime>, ConfigError> {
+        let Some(time) = time else { return Ok(None) };
+        let out_of_range = |why: String| config_error(ConfigErrorKind::TimeOutOfRange, field, why);
+        let at = time
+            .resolve(now)
+            .ok_or_else(|| out_of_range(format!("{time} is not a time that can be reached")))?;
+        if at <= now {
+            return Err(out_of_range(format!(
+                "{time} is not after now ({})",
+                show(now)
+            )));
+        }
+        if limit.is_none_or(|limit| at >= limit) {
+            return Err(out_of_range(format!(
+                "{time} is 20h or more after now ({}); a token lives less than 20h",
+                show(now)
+            )));
+        }
+        Ok(Some(at))
+    };
+    let times = Times {
+        expire: resolve("expire_time", config.expire_time)?,
+        new_session: resolve("new_session_expire_time", config.new_session_expire_time)?,
+    };
+    if let (Some(expire), Some(new_session)) = (times.expire, times.new_session) {
+        if new_session > expire {
+            return Err(config_error(
+                ConfigErrorKind::TimeOutOfRange,
+                "new_session_expire_time",
+                format!(
+                    "{} is after expire_time ({}); new sessions cannot outlive the token",
+                    show(new_session),
+                    show(expire)
+                ),
+            ));
+        }
+    }
+    Ok(times)
+}
+
+fn show(at: OffsetDateTime) -> String {
+    crate::timestamp::format_rfc3339(at).unwrap_or_else(|_| at.to_string())
+}
+
+/// The request URI and the Live WebSocket URL up to the token.
+fn urls(base_url: &str, version: &str, from_options: bool) -> Result<(Uri, String), ConfigError> {
+    let field = if from_options {
+        "http_options.base_url"
+    } else {
+        "base_url"
+    };
+    let invalid = |why: String| config_error(ConfigErrorKind::InvalidEndpoint, field, why);
+    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        let field = if from_options {
+            "http_options.api_version"
+        } else {
+            "api_version"
+        };
+        return Err(config_error(
+            ConfigErrorKind::InvalidEndpoint,
+            field,
+            format!("`{version}` is not an API version such as v1alpha or v1beta"),
+        ));
+    }
+    let base = base_url.trim_end_matches('/');
+    let uri: Uri = format!("{base}/{version}/auth_tokens")
+        .parse()
+        .map_err(|_| invalid(format!("`{base_url}` is not a URL")))?;
+    let host = uri.host().unwrap_or_default();
+    let live_scheme = match uri.scheme_str() {
+        Some("https") => "wss",
+        Some("http") if is_loopback(host) => "ws",
+        Some("http") => {
+            return Err(invalid(format!(
+                "`{base_url}` is plain HTTP to a host that is not this machine; \
+                 the API key goes only over HTTPS (or plain HTTP to localhost, for the emulator)"
+            )));
+        }
+        _ => {
+            return Err(invalid(format!(
+                "`{base_url}` is not an http:// or https:// URL"
+            )));
+        }
+    };
+    if uri.query().is_some() || base_url.contains('#') {
+        return Err(invalid(format!(
+            "`{base_url}` has a query or fragment; a base URL has neither"
+        )));
+    }
+    let authority = uri.authority().map_or("", |a| a.as_str());
+    let prefix_path = uri
+        .path()
+        .trim_end_matches(&format!("/{version}/auth_tokens"))
+        .to_owned();
+    let live = format!(
+        "{live_scheme}://{authority}{prefix_path}/ws/google.ai.generativelanguage.{version}.\
+         GenerativeService.BidiGenerateContentConstrained?access_token="
+    );
+    Ok((uri, live))
+}
+
+/// Whether `host` is this machine: `localhost`, `127.0.0.0/8` or `[::1]`.
+pub(crate) fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Headers a config's `http_options` may not set: the request is wrong without ours.
+const RESERVED_HEADERS: &[&str] = &[
+    "x-goog-api-key",
+    "content-type",
+    "content-length",
+    "host",
+    "authorization",
+];
+
+fn extra_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), ConfigError> {
+    let path = format!("http_options.headers.{name}");
+    let invalid = |why: String| config_error(ConfigErrorKind::InvalidHeader, path.clone(), why);
+    let header = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| invalid(format!("`{name}` is not a header name")))?;
+    if RESERVED_HEADERS.contains(&header.as_str()) {
+        return Err(invalid(format!(
+            "`{name}` is set by this library and may not be replaced"
+        )));
+    }
+    let value = HeaderValue::from_str(value)
+        .map_err(|_| invalid("the value holds characters a header cannot carry".to_owned()))?;
+    Ok((header, value))
+}
+
+fn body(config: &CreateAuthTokenConfig, times: Times) -> Result<Vec<u8>, ConfigError> {
+    let constraints = config.live_connect_constraints.as_ref();
+    let setup = constraints.map(check_constraints).transpose()?.flatten();
+    let setup_json = setup
+        .as_ref()
+        .map(serde_json::value::to_raw_value)
+        .transpose()
+        .map_err(|e| {
+            config_error(
+                ConfigErrorKind::InvalidValue,
+                "live_connect_constraints",
+                e.to_string(),
+            )
+        })?;
+    let mask = field_mask(setup_json.as_deref(), &config.lock);
+    let body = Body {
+        expire_time: times.expire.map(Timestamp),
+        new_session_expire_time: times.new_session.map(Timestamp),
+        uses: config.uses,
+        bidi_generate_content_setup: setup_json.as_deref(),
+        field_mask: mask.as_deref().filter(|m| !m.is_empty()),
+    };
+    // Only strings, numbers checked finite and raw JSON: serialization cannot fail.
+    serde_json::to_vec(&body)
+        .map_err(|e| config_error(ConfigErrorKind::InvalidValue, "", e.to_string()))
+}
+
+/// The `fieldMask` for `lock`, given the serialized setup.
+fn field_mask(setup: Option<&RawValue>, lock: &Lock) -> Option<String> {
+    if lock.is_all() {
+        return None;
+    }
+    let mut paths = setup
+        .map(|s| crate::mask::set_field_paths(s.get()).unwrap_or_default())
+        .unwrap_or_default();
+    for extra in lock.extra_paths() {
+        if !paths.iter().any(|p| p == extra.as_str()) {
+            paths.push(extra.as_str().to_owned());
+        }
+    }
+    Some(paths.join(","))
+}
+
+/// The model, the floats and the escape hatch, checked; then the setup to send.
+fn check_constraints(
+    constraints: &crate::LiveConnectConstraints,
+) -> Result<Option<Setup<'_>>, ConfigError> {
+    if let Some(model) = &constraints.model {
+        check_model(model)?;
+    }
+    if let Some(config) = &constraints.config {
+        let prefix = "live_connect_constraints.config";
+        let floats = [("temperature", config.temperature), ("top_p", config.top_p)];
+        check_floats(prefix, &floats)?;
+        if let Some(nested) = &config.generation_config {
+            check_generation_floats(nested)?;
+        }
+        if let Some(extra) = &config.extra_setup_fields {
+            for name in extra.keys() {
+                if fields::find(fields::SETUP, name).is_some() {
+                    return Err(config_error(
+                        ConfigErrorKind::InvalidValue,
+                        format!("{prefix}.extra_setup_fields.{name}"),
+                        format!(
+                            "`{name}` is a field this crate models; set it through its typed field"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(Setup::new(constraints))
+}
+
+fn check_generation_floats(config: &GenerationConfig) -> Result<(), ConfigError> {
+    check_floats(
+        "live_connect_constraints.config.generation_config",
+        &[
+            ("temperature", config.temperature),
+            ("top_p", config.top_p),
+            ("presence_penalty", config.presence_penalty),
+            ("frequency_penalty", config.frequency_penalty),
+        ],
+    )
+}
+
+/// JSON has no NaN or infinity: `serde_json` would send `null`, silently unsetting.
+fn check_floats(prefix: &str, floats: &[(&str, Option<f64>)]) -> Result<(), ConfigError> {
+    match floats
+        .iter()
+        .find(|(_, v)| v.is_some_and(|v| !v.is_finite()))
+    {
+        Some((name, value)) => Err(config_error(
+            ConfigErrorKind::InvalidValue,
+            format!("{prefix}.{name}"),
+            format!("{} is not a finite number", value.unwrap_or_default()),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn check_model(model: &str) -> Result<(), ConfigError> {
+    let problem = if model.is_empty() {
+        Some("is empty")
+    } else if model.contains("..") {
+        Some("contains `..`")
+    } else if model.contains(['?', '&', '#']) {
+        Some("contains `?`, `&` or `#`")
+    } else if model.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Some("contains white space or a control character")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(config_error(
+            ConfigErrorKind::InvalidModel,
+            "live_connect_constraints.model",
+            format!("the model name {problem}; give a name such as gemini-live-2.5-flash-preview"),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn config_error(
+    kind: ConfigErrorKind,
+    path: impl Into<String>,
+    message: impl Into<String>,
+) -> ConfigError {
+    ConfigError::new(kind, path, message)
+}
