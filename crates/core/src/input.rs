@@ -300,11 +300,12 @@ fn integral(n: &serde_json::Number) -> serde_json::Number {
     }
 }
 
+/// Appends `.key`; an empty key is shown as `""` so that it is still seen.
 fn push_key(path: &mut String, key: &str) {
     if !path.is_empty() {
         path.push('.');
     }
-    path.push_str(key);
+    path.push_str(if key.is_empty() { "\"\"" } else { key });
 }
 
 /// Expands the SDKs' shorthands into the messages they stand for: a voice name into a

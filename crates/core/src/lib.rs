@@ -86,3 +86,8 @@ pub use response::{
     parse_proto_duration,
 };
 pub use token::AuthToken;
+
+/// The README's examples, compiled as doctests so that they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;

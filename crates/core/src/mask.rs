@@ -1,15 +1,16 @@
 //! The set-field paths of a setup: what [`Lock::SetFields`](crate::Lock::SetFields)
 //! locks.
 //!
-//! They are read off the setup's JSON rather than off the Rust types, so that the
-//! mask always matches the bytes sent, fields added through the escape hatch
-//! included, and so that a server (the emulator) can compute the same paths from a
-//! request it receives.
+//! They are read off the setup's JSON as it is written, by a `serde_json` formatter
+//! that watches the object keys go by, rather than off the Rust types: so the mask
+//! always matches the bytes sent (fields added through the escape hatch included),
+//! costs no second pass over the setup, and one rule serves both the request we build
+//! and a setup a server receives.
 
-use std::borrow::Cow;
-use std::fmt;
+use std::io;
 
-use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Serialize;
+use serde_json::ser::{CharEscape, CompactFormatter, Formatter};
 
 /// Keys whose values are maps of user data: one path for the whole map.
 const USER_MAPS: &[&str] = &["labels"];
@@ -19,176 +20,230 @@ const USER_MAPS: &[&str] = &["labels"];
 /// objects, maps of user data). Never an index into a list.
 ///
 /// ```
-/// let paths = gemini_token_core::set_field_paths(
-///     r#"{"model":"models/m","generationConfig":{"temperature":0.7},"tools":[{"codeExecution":{}}]}"#,
-/// )?;
-/// assert_eq!(paths, ["model", "generationConfig.temperature", "tools"]);
+/// let setup = serde_json::json!({
+///     "model": "models/m",
+///     "generationConfig": {"temperature": 0.7},
+///     "tools": [{"codeExecution": {}}],
+/// });
+/// let paths = gemini_token_core::set_field_paths(&setup)?;
+/// // `json!` sorts keys; a setup this crate writes keeps the API's field order.
+/// assert_eq!(paths, "generationConfig.temperature,model,tools");
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-pub fn set_field_paths(setup_json: &str) -> Result<Vec<String>, serde_json::Error> {
-    let mut paths = Vec::new();
-    let mut de = serde_json::Deserializer::from_str(setup_json);
-    TopLevel(&mut paths).deserialize(&mut de)?;
-    de.end()?;
-    Ok(paths)
+pub fn set_field_paths<T: Serialize + ?Sized>(setup: &T) -> Result<String, serde_json::Error> {
+    let mut paths = MaskFormatter::default();
+    setup.serialize(&mut serde_json::Serializer::with_formatter(
+        io::sink(),
+        &mut paths,
+    ))?;
+    Ok(paths.finish())
 }
 
-struct TopLevel<'a>(&'a mut Vec<String>);
+/// A compact JSON formatter that also collects the set-field paths of the object it
+/// writes, comma-joined.
+#[derive(Debug, Default)]
+pub(crate) struct MaskFormatter {
+    /// The open containers: `true` for an object, `false` for a list.
+    open: Vec<bool>,
+    /// Whether the key being written is one we track, and its text so far.
+    capturing: bool,
+    key: String,
+    /// The top-level key whose value is being written (empty before the first), and
+    /// how many children it has so far.
+    top: String,
+    top_children: usize,
+    paths: String,
+}
 
-impl<'de> DeserializeSeed<'de> for TopLevel<'_> {
-    type Value = ();
+impl MaskFormatter {
+    /// A formatter with room for a typical setup's keys and mask, so that collecting
+    /// them does not reallocate on the request path.
+    pub(crate) fn new() -> Self {
+        Self {
+            open: Vec::with_capacity(8),
+            key: String::with_capacity(32),
+            top: String::with_capacity(32),
+            paths: String::with_capacity(256),
+            ..Self::default()
+        }
+    }
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
+    /// The comma-joined paths.
+    pub(crate) fn finish(mut self) -> String {
+        self.close_top();
+        self.paths
+    }
+
+    fn push_path(&mut self, parent: &str, child: Option<&str>) {
+        if !self.paths.is_empty() {
+            self.paths.push(',');
+        }
+        self.paths.push_str(parent);
+        if let Some(child) = child {
+            self.paths.push('.');
+            self.paths.push_str(child);
+        }
+    }
+
+    /// The previous top-level field is complete: it is one path if it had no children.
+    fn close_top(&mut self) {
+        if !self.top.is_empty() && self.top_children == 0 {
+            let top = std::mem::take(&mut self.top);
+            self.push_path(&top, None);
+            self.top = top;
+        }
+        self.top.clear();
+    }
+
+    /// Whether the key about to be written is a setup field (depth 1) or a child of
+    /// one (depth 2, under an object that is not user data).
+    fn tracks_key(&self) -> bool {
+        match self.open.as_slice() {
+            [true] => true,
+            [true, true] => !USER_MAPS.contains(&self.top.as_str()),
+            _ => false,
+        }
     }
 }
 
-impl<'de> Visitor<'de> for TopLevel<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a setup object")
+impl Formatter for &mut MaskFormatter {
+    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open.push(false);
+        CompactFormatter.begin_array(writer)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(Key(key)) = map.next_key()? {
-            if USER_MAPS.contains(&key.as_ref()) {
-                map.next_value::<IgnoredAny>()?;
-                self.0.push(key.into_owned());
-                continue;
+    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open.pop();
+        CompactFormatter.end_array(writer)
+    }
+
+    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.open.push(true);
+        CompactFormatter.begin_object(writer)
+    }
+
+    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        if self.open.len() == 1 {
+            self.close_top();
+        }
+        self.open.pop();
+        CompactFormatter.end_object(writer)
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
+        if self.tracks_key() {
+            if self.open.len() == 1 {
+                self.close_top();
             }
-            let before = self.0.len();
-            map.next_value_seed(Children {
-                parent: &key,
-                paths: self.0,
-            })?;
-            if self.0.len() == before {
-                self.0.push(key.into_owned());
+            self.capturing = true;
+            self.key.clear();
+        }
+        CompactFormatter.begin_object_key(writer, first)
+    }
+
+    fn end_object_key<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        if std::mem::take(&mut self.capturing) {
+            if self.open.len() == 1 {
+                std::mem::swap(&mut self.top, &mut self.key);
+                self.top_children = 0;
+            } else {
+                let (top, key) = (std::mem::take(&mut self.top), std::mem::take(&mut self.key));
+                self.push_path(&top, Some(&key));
+                (self.top, self.key) = (top, key);
+                self.top_children += 1;
             }
         }
-        Ok(())
-    }
-}
-
-/// Pushes `parent.child` for each key of an object value; nothing for other values.
-struct Children<'a> {
-    parent: &'a str,
-    paths: &'a mut Vec<String>,
-}
-
-impl<'de> DeserializeSeed<'de> for Children<'_> {
-    type Value = ();
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Children<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
+        CompactFormatter.end_object_key(writer)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        while let Some(Key(key)) = map.next_key()? {
-            map.next_value::<IgnoredAny>()?;
-            let mut path = String::with_capacity(self.parent.len() + 1 + key.len());
-            path.push_str(self.parent);
-            path.push('.');
-            path.push_str(&key);
-            self.paths.push(path);
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        if self.capturing {
+            self.key.push_str(fragment);
         }
-        Ok(())
+        CompactFormatter.write_string_fragment(writer, fragment)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(())
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-        Ok(())
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        Ok(())
-    }
-}
-
-/// An object key, borrowed from the input when it has no escapes.
-struct Key<'de>(Cow<'de, str>);
-
-impl<'de> de::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a key")
-            }
-
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(v)))
-            }
-
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v.to_owned())))
-            }
+    fn write_char_escape<W: ?Sized + io::Write>(
+        &mut self,
+        writer: &mut W,
+        escape: CharEscape,
+    ) -> io::Result<()> {
+        if self.capturing {
+            self.key.push(match escape {
+                CharEscape::Quote => '"',
+                CharEscape::ReverseSolidus => '\\',
+                CharEscape::Solidus => '/',
+                CharEscape::Backspace => '\u{8}',
+                CharEscape::FormFeed => '\u{c}',
+                CharEscape::LineFeed => '\n',
+                CharEscape::CarriageReturn => '\r',
+                CharEscape::Tab => '\t',
+                CharEscape::AsciiControl(byte) => char::from(byte),
+            });
         }
-        deserializer.deserialize_str(KeyVisitor)
+        CompactFormatter.write_char_escape(writer, escape)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn two_levels_never_into_lists_or_user_maps() {
-        let paths = set_field_paths(
-            r#"{"model":"m","sessionResumption":{},"systemInstruction":{"parts":[{"text":"x"}],"role":"user"},
-               "realtimeInputConfig":{"automaticActivityDetection":{"disabled":true}},
-               "tools":[{"googleSearch":{}}],"labels":{"a":"b"},"x\u0079z":{"k\u0065y":1}}"#,
-        )
-        .unwrap_or_default();
+        let setup = json!({
+            "model": "m",
+            "sessionResumption": {},
+            "systemInstruction": {"parts": [{"text": "x"}], "role": "user"},
+            "realtimeInputConfig": {"automaticActivityDetection": {"disabled": true}},
+            "tools": [{"googleSearch": {}}],
+            "labels": {"a": "b"},
+            "we\"ird": {"k\ny": 1},
+        });
+        let mut sorted: Vec<_> = set_field_paths(&setup)
+            .unwrap_or_default()
+            .split(',')
+            .map(str::to_owned)
+            .collect();
+        sorted.sort();
         assert_eq!(
-            paths,
+            sorted,
             [
+                "labels",
                 "model",
+                "realtimeInputConfig.automaticActivityDetection",
                 "sessionResumption",
                 "systemInstruction.parts",
                 "systemInstruction.role",
-                "realtimeInputConfig.automaticActivityDetection",
                 "tools",
-                "labels",
-                "xyz.key"
+                "we\"ird.k\ny",
             ]
         );
     }
 
     #[test]
-    fn refuses_what_is_not_one_object() {
-        assert!(set_field_paths("[]").is_err());
-        assert!(set_field_paths("{} {}").is_err());
-        assert!(set_field_paths("{").is_err());
+    fn writes_the_same_json_as_serde_json() {
+        let setup = json!({"a": [1, {"b": "c\u{1}"}], "d": {}, "e": null});
+        let mut out = Vec::new();
+        let mut paths = MaskFormatter::default();
+        setup
+            .serialize(&mut serde_json::Serializer::with_formatter(
+                &mut out, &mut paths,
+            ))
+            .unwrap_or_default();
+        assert_eq!(
+            String::from_utf8(out).unwrap_or_default(),
+            setup.to_string()
+        );
+        assert_eq!(paths.finish(), "a,d,e");
     }
 }

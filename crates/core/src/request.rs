@@ -1,21 +1,20 @@
 //! Preparing the `POST {base}/{version}/auth_tokens` request: every check, then the URL,
 //! the headers and the body.
 
+use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
 use http::header::{CONTENT_TYPE, HeaderName, HeaderValue, USER_AGENT};
 use http::{Method, Request, Uri};
-use serde_json::value::RawValue;
 use time::{Duration, OffsetDateTime};
 
 use crate::api_key::ApiKey;
-use crate::config::{CreateAuthTokenConfig, MAX_USES};
+use crate::config::{CreateAuthTokenConfig, HttpOptions, MAX_USES};
 use crate::error::{ConfigError, ConfigErrorKind, Error};
 use crate::fields;
-use crate::lock::Lock;
 use crate::response::ResponseParser;
 use crate::setup::GenerationConfig;
-use crate::wire::{Body, Setup, Timestamp};
+use crate::wire::{Setup, write_body};
 
 /// The service's base URL.
 pub const DEFAULT_BASE_URL: &str = "https://generativelanguage.googleapis.com";
@@ -26,38 +25,112 @@ pub const MAX_LIFETIME: Duration = Duration::hours(20);
 /// The `user-agent` sent: this crate and its version.
 pub const USER_AGENT_VALUE: &str = concat!("gemini-token/", env!("CARGO_PKG_VERSION"));
 
-/// Where tokens are minted: a base URL and an API version.
+/// Where tokens are minted: a base URL and an API version, checked once when made.
 ///
 /// The key goes only over HTTPS, or over plain HTTP to this machine (`localhost`,
-/// `127.0.0.0/8`, `[::1]`), where the emulator runs; any other URL is refused when
-/// the request is prepared.
+/// `127.0.0.0/8`, `[::1]`), where the emulator runs; any other URL is refused.
+///
+/// ```
+/// use gemini_token_core::Endpoint;
+///
+/// let emulator = Endpoint::new("http://127.0.0.1:8080", "v1beta")?;
+/// assert_eq!(emulator.url(), "http://127.0.0.1:8080/v1beta/auth_tokens");
+/// assert!(Endpoint::new("http://example.com", "v1alpha").is_err());
+/// # Ok::<(), gemini_token_core::ConfigError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
     base_url: String,
     api_version: String,
+    uri: Uri,
+    live_url_prefix: Arc<str>,
 }
 
 impl Default for Endpoint {
+    /// The service, at [`DEFAULT_BASE_URL`] and [`DEFAULT_API_VERSION`].
     fn default() -> Self {
-        Self::new(DEFAULT_BASE_URL)
+        Self {
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            api_version: DEFAULT_API_VERSION.to_owned(),
+            uri: Uri::from_static("https://generativelanguage.googleapis.com/v1alpha/auth_tokens"),
+            live_url_prefix: Arc::from(
+                "wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1alpha.\
+                 GenerativeService.BidiGenerateContentConstrained?access_token=",
+            ),
+        }
     }
 }
 
 impl Endpoint {
-    /// An endpoint at `base_url` (such as `http://127.0.0.1:8080` for the emulator) with
-    /// the default API version.
-    pub fn new(base_url: impl Into<String>) -> Self {
-        Self {
-            base_url: base_url.into(),
-            api_version: DEFAULT_API_VERSION.to_owned(),
-        }
+    /// An endpoint at `base_url` (such as `http://127.0.0.1:8080` for the emulator) and
+    /// `api_version` (`v1alpha`, `v1beta`).
+    pub fn new(base_url: &str, api_version: &str) -> Result<Self, ConfigError> {
+        Self::checked(base_url, api_version, "")
     }
 
-    /// Sets the API version (`v1alpha`, `v1beta`).
-    #[must_use]
-    pub fn api_version(mut self, version: impl Into<String>) -> Self {
-        self.api_version = version.into();
-        self
+    /// [`Endpoint::new`], naming the fields in errors with `prefix` (`http_options.`).
+    fn checked(base_url: &str, api_version: &str, prefix: &str) -> Result<Self, ConfigError> {
+        let invalid = |field: &str, why: String| {
+            config_error(
+                ConfigErrorKind::InvalidEndpoint,
+                format!("{prefix}{field}"),
+                why,
+            )
+        };
+        if api_version.is_empty() || !api_version.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(invalid(
+                "api_version",
+                format!("`{api_version}` is not an API version such as v1alpha or v1beta"),
+            ));
+        }
+        let base = base_url.trim_end_matches('/');
+        let uri: Uri = format!("{base}/{api_version}/auth_tokens")
+            .parse()
+            .map_err(|_| invalid("base_url", format!("`{base_url}` is not a URL")))?;
+        let host = uri.host().unwrap_or_default();
+        let live_scheme = match uri.scheme_str() {
+            Some("https") => "wss",
+            Some("http") if is_loopback(host) => "ws",
+            Some("http") => {
+                return Err(invalid(
+                    "base_url",
+                    format!(
+                        "`{base_url}` is plain HTTP to a host that is not this machine; the API \
+                         key goes only over HTTPS (or plain HTTP to localhost, for the emulator)"
+                    ),
+                ));
+            }
+            _ => {
+                return Err(invalid(
+                    "base_url",
+                    format!("`{base_url}` is not an http:// or https:// URL"),
+                ));
+            }
+        };
+        if uri.query().is_some() || base_url.contains('#') {
+            return Err(invalid(
+                "base_url",
+                format!("`{base_url}` has a query or fragment; a base URL has neither"),
+            ));
+        }
+        let authority = uri.authority().map_or("", |a| a.as_str());
+        // Anything before `/{version}/auth_tokens` is the base URL's own path (a proxy's).
+        let path_prefix = uri
+            .path()
+            .strip_suffix("/auth_tokens")
+            .and_then(|p| p.strip_suffix(api_version))
+            .and_then(|p| p.strip_suffix('/'))
+            .unwrap_or_default();
+        let live_url_prefix = format!(
+            "{live_scheme}://{authority}{path_prefix}/ws/google.ai.generativelanguage.{api_version}.\
+             GenerativeService.BidiGenerateContentConstrained?access_token="
+        );
+        Ok(Self {
+            base_url: base_url.to_owned(),
+            api_version: api_version.to_owned(),
+            uri,
+            live_url_prefix: live_url_prefix.into(),
+        })
     }
 
     /// The base URL.
@@ -66,8 +139,18 @@ impl Endpoint {
     }
 
     /// The API version.
-    pub fn version(&self) -> &str {
+    pub fn api_version(&self) -> &str {
         &self.api_version
+    }
+
+    /// The URL tokens are minted at: `{base}/{version}/auth_tokens`.
+    pub fn url(&self) -> String {
+        self.uri.to_string()
+    }
+
+    /// The Live API WebSocket URL (constrained method) up to the token.
+    pub fn live_url_prefix(&self) -> &str {
+        &self.live_url_prefix
     }
 }
 
@@ -135,23 +218,39 @@ pub fn prepare(
         .into());
     }
     let options = config.http_options.as_ref();
-    let base_url = options
-        .and_then(|o| o.base_url.as_deref())
-        .unwrap_or(&endpoint.base_url);
-    let version = options
-        .and_then(|o| o.api_version.as_deref())
-        .unwrap_or(&endpoint.api_version);
-    let (uri, live_url_prefix) = urls(
-        base_url,
-        version,
-        options.is_some_and(|o| o.base_url.is_some()),
-    )?;
+    let overridden;
+    let endpoint = match options {
+        Some(HttpOptions {
+            base_url: None,
+            api_version: None,
+            ..
+        })
+        | None => endpoint,
+        Some(o) => {
+            let base_url = o.base_url.as_deref().unwrap_or(&endpoint.base_url);
+            let version = o.api_version.as_deref().unwrap_or(&endpoint.api_version);
+            overridden = Endpoint::checked(base_url, version, "http_options.")?;
+            &overridden
+        }
+    };
 
-    let body = body(config, times)?;
+    let setup = config
+        .live_connect_constraints
+        .as_ref()
+        .map(check_constraints)
+        .transpose()?
+        .flatten();
+    let body = write_body(times, config.uses, setup.as_ref(), &config.lock).map_err(|e| {
+        config_error(
+            ConfigErrorKind::InvalidValue,
+            "live_connect_constraints",
+            e.to_string(),
+        )
+    })?;
 
     let mut request = Request::new(body);
     *request.method_mut() = Method::POST;
-    *request.uri_mut() = uri;
+    *request.uri_mut() = endpoint.uri.clone();
     let headers = request.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
@@ -165,7 +264,13 @@ pub fn prepare(
 
     Ok(PreparedRequest {
         request,
-        parser: ResponseParser::new(now, times, config.uses, live_url_prefix, api_key.clone()),
+        parser: ResponseParser::new(
+            now,
+            times,
+            config.uses,
+            endpoint.live_url_prefix.clone(),
+            api_key.clone(),
+        ),
         timeout: options
             .and_then(|o| o.timeout)
             .map(StdDuration::from_millis),
@@ -230,63 +335,6 @@ fn show(at: OffsetDateTime) -> String {
     crate::timestamp::format_rfc3339(at).unwrap_or_else(|_| at.to_string())
 }
 
-/// The request URI and the Live WebSocket URL up to the token.
-fn urls(base_url: &str, version: &str, from_options: bool) -> Result<(Uri, String), ConfigError> {
-    let field = if from_options {
-        "http_options.base_url"
-    } else {
-        "base_url"
-    };
-    let invalid = |why: String| config_error(ConfigErrorKind::InvalidEndpoint, field, why);
-    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        let field = if from_options {
-            "http_options.api_version"
-        } else {
-            "api_version"
-        };
-        return Err(config_error(
-            ConfigErrorKind::InvalidEndpoint,
-            field,
-            format!("`{version}` is not an API version such as v1alpha or v1beta"),
-        ));
-    }
-    let base = base_url.trim_end_matches('/');
-    let uri: Uri = format!("{base}/{version}/auth_tokens")
-        .parse()
-        .map_err(|_| invalid(format!("`{base_url}` is not a URL")))?;
-    let host = uri.host().unwrap_or_default();
-    let live_scheme = match uri.scheme_str() {
-        Some("https") => "wss",
-        Some("http") if is_loopback(host) => "ws",
-        Some("http") => {
-            return Err(invalid(format!(
-                "`{base_url}` is plain HTTP to a host that is not this machine; \
-                 the API key goes only over HTTPS (or plain HTTP to localhost, for the emulator)"
-            )));
-        }
-        _ => {
-            return Err(invalid(format!(
-                "`{base_url}` is not an http:// or https:// URL"
-            )));
-        }
-    };
-    if uri.query().is_some() || base_url.contains('#') {
-        return Err(invalid(format!(
-            "`{base_url}` has a query or fragment; a base URL has neither"
-        )));
-    }
-    let authority = uri.authority().map_or("", |a| a.as_str());
-    let prefix_path = uri
-        .path()
-        .trim_end_matches(&format!("/{version}/auth_tokens"))
-        .to_owned();
-    let live = format!(
-        "{live_scheme}://{authority}{prefix_path}/ws/google.ai.generativelanguage.{version}.\
-         GenerativeService.BidiGenerateContentConstrained?access_token="
-    );
-    Ok((uri, live))
-}
-
 /// Whether `host` is this machine: `localhost`, `127.0.0.0/8` or `[::1]`.
 pub(crate) fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
@@ -318,49 +366,6 @@ fn extra_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Co
     let value = HeaderValue::from_str(value)
         .map_err(|_| invalid("the value holds characters a header cannot carry".to_owned()))?;
     Ok((header, value))
-}
-
-fn body(config: &CreateAuthTokenConfig, times: Times) -> Result<Vec<u8>, ConfigError> {
-    let constraints = config.live_connect_constraints.as_ref();
-    let setup = constraints.map(check_constraints).transpose()?.flatten();
-    let setup_json = setup
-        .as_ref()
-        .map(serde_json::value::to_raw_value)
-        .transpose()
-        .map_err(|e| {
-            config_error(
-                ConfigErrorKind::InvalidValue,
-                "live_connect_constraints",
-                e.to_string(),
-            )
-        })?;
-    let mask = field_mask(setup_json.as_deref(), &config.lock);
-    let body = Body {
-        expire_time: times.expire.map(Timestamp),
-        new_session_expire_time: times.new_session.map(Timestamp),
-        uses: config.uses,
-        bidi_generate_content_setup: setup_json.as_deref(),
-        field_mask: mask.as_deref().filter(|m| !m.is_empty()),
-    };
-    // Only strings, numbers checked finite and raw JSON: serialization cannot fail.
-    serde_json::to_vec(&body)
-        .map_err(|e| config_error(ConfigErrorKind::InvalidValue, "", e.to_string()))
-}
-
-/// The `fieldMask` for `lock`, given the serialized setup.
-fn field_mask(setup: Option<&RawValue>, lock: &Lock) -> Option<String> {
-    if lock.is_all() {
-        return None;
-    }
-    let mut paths = setup
-        .map(|s| crate::mask::set_field_paths(s.get()).unwrap_or_default())
-        .unwrap_or_default();
-    for extra in lock.extra_paths() {
-        if !paths.iter().any(|p| p == extra.as_str()) {
-            paths.push(extra.as_str().to_owned());
-        }
-    }
-    Some(paths.join(","))
 }
 
 /// The model, the floats and the escape hatch, checked; then the setup to send.
@@ -422,13 +427,19 @@ fn check_floats(prefix: &str, floats: &[(&str, Option<f64>)]) -> Result<(), Conf
 }
 
 fn check_model(model: &str) -> Result<(), ConfigError> {
-    let problem = if model.is_empty() {
+    // One pass over the bytes: this runs on every request.
+    let bytes = model.as_bytes();
+    let problem = if bytes.is_empty() {
         Some("is empty")
-    } else if model.contains("..") {
+    } else if bytes.windows(2).any(|w| w == b"..") {
         Some("contains `..`")
-    } else if model.contains(['?', '&', '#']) {
+    } else if bytes.iter().any(|b| matches!(b, b'?' | b'&' | b'#')) {
         Some("contains `?`, `&` or `#`")
-    } else if model.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    } else if bytes
+        .iter()
+        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+        || (!model.is_ascii() && model.chars().any(char::is_whitespace))
+    {
         Some("contains white space or a control character")
     } else {
         None

@@ -1,5 +1,6 @@
 //! Reading the service's answer: a token, Google's error JSON, or something else.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::{Response, StatusCode};
@@ -26,7 +27,7 @@ pub struct ResponseParser {
     requested_at: OffsetDateTime,
     times: Times,
     uses: Option<u32>,
-    live_url_prefix: String,
+    live_url_prefix: Arc<str>,
     api_key: ApiKey,
 }
 
@@ -35,7 +36,7 @@ impl ResponseParser {
         requested_at: OffsetDateTime,
         times: Times,
         uses: Option<u32>,
-        live_url_prefix: String,
+        live_url_prefix: Arc<str>,
         api_key: ApiKey,
     ) -> Self {
         Self {

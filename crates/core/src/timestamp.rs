@@ -90,45 +90,75 @@ pub fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, String> {
 /// Formats an instant as protobuf JSON does: UTC with `Z`, and a fraction of 3, 6 or
 /// 9 digits only when it is not zero. Years outside 0..=9999 have no RFC 3339 form.
 pub fn format_rfc3339(at: OffsetDateTime) -> Result<String, String> {
-    let at = at
-        .checked_to_offset(UtcOffset::UTC)
-        .ok_or_else(|| format!("{at} has no UTC form"))?;
-    if !(0..=9999).contains(&at.year()) {
-        return Err(format!("year {} has no RFC 3339 form", at.year()));
-    }
-    let mut out = String::with_capacity(30);
-    write_rfc3339(&mut out, at).map_err(|e| e.to_string())?;
-    Ok(out)
+    Rfc3339Buf::new(at).map(|b| b.as_str().to_owned())
 }
 
-/// The body of [`format_rfc3339`] for an instant already known to be in range.
-pub(crate) fn write_rfc3339(
-    out: &mut impl std::fmt::Write,
-    at: OffsetDateTime,
-) -> std::fmt::Result {
-    let at = at.to_offset(UtcOffset::UTC);
-    let (date, time) = (at.date(), at.time());
-    write!(
-        out,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        date.year(),
-        u8::from(date.month()),
-        date.day(),
-        time.hour(),
-        time.minute(),
-        time.second()
-    )?;
-    let nanos = time.nanosecond();
-    if nanos == 0 {
-        Ok(())
-    } else if nanos % 1_000_000 == 0 {
-        write!(out, ".{:03}", nanos / 1_000_000)
-    } else if nanos % 1_000 == 0 {
-        write!(out, ".{:06}", nanos / 1_000)
-    } else {
-        write!(out, ".{nanos:09}")
-    }?;
-    out.write_char('Z')
+/// An RFC 3339 form written into a buffer on the stack: formatting sits on the hot
+/// path of every request, and `fmt` machinery with padding costs more than the rest of
+/// the body together.
+pub(crate) struct Rfc3339Buf {
+    bytes: [u8; 30],
+    len: usize,
+}
+
+impl Rfc3339Buf {
+    pub(crate) fn new(at: OffsetDateTime) -> Result<Self, String> {
+        let at = at
+            .checked_to_offset(UtcOffset::UTC)
+            .ok_or_else(|| format!("{at} has no UTC form"))?;
+        let year = at.year();
+        if !(0..=9999).contains(&year) {
+            return Err(format!("year {year} has no RFC 3339 form"));
+        }
+        let mut buf = Self {
+            bytes: [0; 30],
+            len: 0,
+        };
+        let (date, time) = (at.date(), at.time());
+        buf.digits(year as u32, 4);
+        buf.push(b'-');
+        buf.digits(u32::from(u8::from(date.month())), 2);
+        buf.push(b'-');
+        buf.digits(u32::from(date.day()), 2);
+        buf.push(b'T');
+        buf.digits(u32::from(time.hour()), 2);
+        buf.push(b':');
+        buf.digits(u32::from(time.minute()), 2);
+        buf.push(b':');
+        buf.digits(u32::from(time.second()), 2);
+        let nanos = time.nanosecond();
+        if nanos != 0 {
+            buf.push(b'.');
+            if nanos % 1_000_000 == 0 {
+                buf.digits(nanos / 1_000_000, 3);
+            } else if nanos % 1_000 == 0 {
+                buf.digits(nanos / 1_000, 6);
+            } else {
+                buf.digits(nanos, 9);
+            }
+        }
+        buf.push(b'Z');
+        Ok(buf)
+    }
+
+    fn push(&mut self, b: u8) {
+        self.bytes[self.len] = b;
+        self.len += 1;
+    }
+
+    /// `n` in exactly `width` decimal digits, zero-padded.
+    fn digits(&mut self, mut n: u32, width: usize) {
+        for i in (0..width).rev() {
+            self.bytes[self.len + i] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        self.len += width;
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        // Only ASCII digits and punctuation were written.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
 }
 
 /// The units a duration may be written in, largest first.

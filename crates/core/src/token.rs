@@ -1,6 +1,7 @@
 //! [`AuthToken`]: the minted token, and how a client uses it.
 
 use std::fmt;
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
@@ -14,7 +15,7 @@ pub struct AuthToken {
     pub(crate) expire_time: OffsetDateTime,
     pub(crate) new_session_expire_time: OffsetDateTime,
     pub(crate) uses: u32,
-    pub(crate) live_url_prefix: String,
+    pub(crate) live_url_prefix: Arc<str>,
 }
 
 impl AuthToken {

@@ -2,19 +2,20 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::LazyLock;
 
 use serde::Serialize;
-use serde_json::value::RawValue;
-use time::OffsetDateTime;
 
 use crate::live::{LiveConnectConfig, LiveConnectConstraints};
+use crate::lock::Lock;
+use crate::mask::MaskFormatter;
+use crate::request::Times;
 use crate::setup::{
     AudioTranscriptionConfig, AvatarConfig, Content, ContextWindowCompressionConfig,
     GenerationConfig, HistoryConfig, ProactivityConfig, RealtimeInputConfig, SafetySetting,
     SessionResumptionConfig, Tool,
 };
+use crate::timestamp::Rfc3339Buf;
 
 /// The `bidiGenerateContentSetup` of the body, borrowing from the config.
 #[derive(Serialize)]
@@ -117,7 +118,10 @@ pub(crate) fn model_resource_name(model: &str) -> Cow<'_, str> {
     if model.starts_with("models/") || model.starts_with("tunedModels/") {
         Cow::Borrowed(model)
     } else {
-        Cow::Owned(format!("models/{model}"))
+        let mut name = String::with_capacity("models/".len() + model.len());
+        name.push_str("models/");
+        name.push_str(model);
+        Cow::Owned(name)
     }
 }
 
@@ -145,33 +149,69 @@ fn generation_config(config: &LiveConnectConfig) -> Option<Cow<'_, GenerationCon
     (any_flat || config.generation_config.is_some()).then_some(merged)
 }
 
-/// The whole body, in the REST API's key order.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Body<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) expire_time: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) new_session_expire_time: Option<Timestamp>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) uses: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) bidi_generate_content_setup: Option<&'a RawValue>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) field_mask: Option<&'a str>,
-}
-
-/// An instant serialized as protobuf JSON's timestamp, without an intermediate string.
-pub(crate) struct Timestamp(pub(crate) OffsetDateTime);
-
-impl fmt::Display for Timestamp {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        crate::timestamp::write_rfc3339(f, self.0)
+/// The body, in the REST API's key order: `expireTime`, `newSessionExpireTime`,
+/// `uses`, `bidiGenerateContentSetup`, `fieldMask`.
+///
+/// Written by hand rather than through a derived struct because the mask is collected
+/// while the setup is written: the setup is serialized once, straight into the body,
+/// and the mask comes out of the same pass.
+pub(crate) fn write_body(
+    times: Times,
+    uses: Option<u32>,
+    setup: Option<&Setup<'_>>,
+    lock: &Lock,
+) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = Vec::with_capacity(512);
+    out.push(b'{');
+    let field = |out: &mut Vec<u8>, name: &str| {
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        out.push(b'"');
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b"\":");
+    };
+    for (name, time) in [
+        ("expireTime", times.expire),
+        ("newSessionExpireTime", times.new_session),
+    ] {
+        if let Some(at) = time {
+            let text = Rfc3339Buf::new(at).map_err(serde::ser::Error::custom)?;
+            field(&mut out, name);
+            out.push(b'"');
+            out.extend_from_slice(text.as_str().as_bytes());
+            out.push(b'"');
+        }
     }
-}
-
-impl Serialize for Timestamp {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+    if let Some(uses) = uses {
+        field(&mut out, "uses");
+        serde_json::to_writer(&mut out, &uses)?;
     }
+    let mut mask = String::new();
+    if let Some(setup) = setup {
+        field(&mut out, "bidiGenerateContentSetup");
+        if lock.is_all() {
+            serde_json::to_writer(&mut out, setup)?;
+        } else {
+            let mut paths = MaskFormatter::new();
+            setup.serialize(&mut serde_json::Serializer::with_formatter(
+                &mut out, &mut paths,
+            ))?;
+            mask = paths.finish();
+        }
+    }
+    for extra in lock.extra_paths() {
+        if !mask.split(',').any(|p| p == extra.as_str()) {
+            if !mask.is_empty() {
+                mask.push(',');
+            }
+            mask.push_str(extra.as_str());
+        }
+    }
+    if !mask.is_empty() {
+        field(&mut out, "fieldMask");
+        serde_json::to_writer(&mut out, &mask)?;
+    }
+    out.push(b'}');
+    Ok(out)
 }

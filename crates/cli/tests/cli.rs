@@ -1,0 +1,249 @@
+//! The `gemini-token` binary, run as a user runs it.
+
+// Tests stop at the first broken fixture.
+#![allow(clippy::panic, clippy::unwrap_used)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use gemini_token_conformance::{body_problems, error_problems, vectors};
+
+const BIN: &str = env!("CARGO_BIN_EXE_gemini-token");
+
+/// Runs the binary with no API key in its environment.
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env_remove("GEMINI_API_KEY")
+        .env_remove("GOOGLE_API_KEY")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {BIN}: {e}"))
+}
+
+/// A file of this test run's own, with `contents`.
+fn temp_file(contents: &[u8]) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!("gemini-token-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let path = dir.join(format!(
+        "config-{}.json",
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&path, contents).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn every_vector_through_the_binary() {
+    let mut failures = Vec::new();
+    let all = vectors();
+    for vector in &all {
+        let mut args = vec!["mint", "--dry-run"];
+        let path;
+        if !vector.config.is_null() {
+            path = temp_file(&serde_json::to_vec(&vector.config).unwrap_or_default());
+            args.extend(["--config", path.to_str().unwrap_or_default()]);
+        }
+        args.extend(["--now", &vector.now]);
+        let out = run(&args);
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        let code = out.status.code();
+        let problems = match (&vector.expect.body, &vector.expect.error) {
+            (Some(want), _) if code == Some(0) => {
+                let request: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
+                let mut problems = body_problems(want, &request["body"]);
+                if request["method"] != "POST" {
+                    problems.push(format!("method {}", request["method"]));
+                }
+                let url = request["url"].as_str().unwrap_or_default();
+                if !url.ends_with(vector.url_suffix()) {
+                    problems.push(format!("url {url} does not end in {}", vector.url_suffix()));
+                }
+                if request["headers"]["x-goog-api-key"] != "[redacted]" {
+                    problems.push(format!(
+                        "key header {}",
+                        request["headers"]["x-goog-api-key"]
+                    ));
+                }
+                if request["headers"]["content-type"] != "application/json" {
+                    problems.push(format!(
+                        "content-type {}",
+                        request["headers"]["content-type"]
+                    ));
+                }
+                problems
+            }
+            (Some(_), _) => vec![format!("exit {code:?}: {stderr}")],
+            (None, Some(want)) => {
+                let mut problems = error_problems(want, &stderr);
+                if code != Some(2) {
+                    problems.push(format!("exit {code:?}, want 2"));
+                }
+                if stderr.contains("panicked") || stderr.lines().count() != 1 || !stdout.is_empty()
+                {
+                    problems.push(format!(
+                        "want one line on stderr and nothing on stdout: {stderr:?} {stdout:?}"
+                    ));
+                }
+                problems
+            }
+            (None, None) => vec!["vector has no expectation".to_owned()],
+        };
+        failures.extend(
+            problems
+                .into_iter()
+                .map(|p| format!("{}: {p}", vector.name)),
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} vectors fail:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn dry_run_prints_the_whole_request() {
+    let config = temp_file(br#"{"uses": 2, "http_options": {"headers": {"x-trace": "t1"}}}"#);
+    let out = run(&[
+        "mint",
+        "--dry-run",
+        "--config",
+        config.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        format!(
+            "{{\"method\":\"POST\",\"url\":\"https://generativelanguage.googleapis.com/v1alpha/auth_tokens\",\
+             \"headers\":{{\"content-type\":\"application/json\",\"user-agent\":\"gemini-token/{}\",\
+             \"x-goog-api-key\":\"[redacted]\",\"x-trace\":\"t1\"}},\"body\":{{\"uses\":2}}}}\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let dir = std::env::temp_dir();
+    let cases: Vec<(Vec<String>, String)> = vec![
+        (
+            vec!["mint".into(), "--dry-run".into(), "--bogus".into()],
+            "invalid option '--bogus'".into(),
+        ),
+        (
+            vec!["frobnicate".into()],
+            "unknown command `frobnicate`".into(),
+        ),
+        (
+            vec![
+                "mint".into(),
+                "--dry-run".into(),
+                "--now".into(),
+                "yesterday".into(),
+            ],
+            "--now: `yesterday` is not".into(),
+        ),
+        (
+            vec![
+                "mint".into(),
+                "--dry-run".into(),
+                "--config".into(),
+                dir.display().to_string(),
+            ],
+            format!("config file {}: not a regular file", dir.display()),
+        ),
+        (
+            vec![
+                "mint".into(),
+                "--dry-run".into(),
+                "--config".into(),
+                "/nonexistent/config.json".into(),
+            ],
+            "config file /nonexistent/config.json: cannot open it".into(),
+        ),
+        (
+            vec!["mint".into()],
+            "minting for real is not built yet".into(),
+        ),
+    ];
+    for (args, want) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = run(&args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("gemini-token: "), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&want),
+            "{args:?}: want {want:?} in {stderr:?}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn config_files_are_bounded_and_must_be_json() {
+    let big = temp_file(&vec![b' '; 1024 * 1024 + 1]);
+    let out = run(&[
+        "mint",
+        "--dry-run",
+        "--config",
+        big.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).ends_with("larger than 1048576 bytes; a config is a small JSON object\n")
+    );
+
+    let garbage = temp_file(b"\xff\xfe{not json");
+    let out = run(&[
+        "mint",
+        "--dry-run",
+        "--config",
+        garbage.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains(": not valid JSON: expected value at line 1 column 1"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let deep = temp_file(format!("{}{}", "[".repeat(5000), "]".repeat(5000)).as_bytes());
+    let out = run(&[
+        "mint",
+        "--dry-run",
+        "--config",
+        deep.to_str().unwrap_or_default(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("recursion limit exceeded"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn help_and_version() {
+    let out = run(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stdout).starts_with("gemini-token: mint Gemini API ephemeral tokens\n\nUsage:\n")
+    );
+    let out = run(&["mint", "--help"]);
+    assert!(text(&out.stdout).contains("--dry-run"));
+    let out = run(&["--version"]);
+    assert_eq!(
+        text(&out.stdout),
+        format!("gemini-token {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
