@@ -62,6 +62,28 @@ pub fn vectors() -> Vec<Vector> {
     serde_json::from_str(VECTORS_JSON).unwrap_or_else(|e| panic!("vectors file: {e}"))
 }
 
+/// Runs `check` on every vector and panics listing every problem of every vector, so
+/// that one run shows all that is wrong. Returns how many vectors were checked.
+pub fn check_every_vector(mut check: impl FnMut(&Vector) -> Vec<String>) -> usize {
+    let all = vectors();
+    let failures: Vec<String> = all
+        .iter()
+        .flat_map(|v| {
+            check(v)
+                .into_iter()
+                .map(move |p| format!("{}: {p}", v.name))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} problems in {} vectors:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
+    all.len()
+}
+
 /// The differences between the body a vector wants and the body we built, as
 /// sentences; empty when they agree.
 ///
@@ -152,6 +174,19 @@ fn compare(want: &Value, got: &Value, path: &str, problems: &mut Vec<String>) {
         (w, g) if w == g => {}
         (w, g) => problems.push(format!("{at}: want {w}, got {g}")),
     }
+}
+
+/// The differences between the request a vector wants and the one we built, given its
+/// URL and its body: [`body_problems`], and the URL's ending.
+pub fn request_problems(vector: &Vector, url: &str, body: &Value) -> Vec<String> {
+    let mut problems = match &vector.expect.body {
+        Some(want) => body_problems(want, body),
+        None => vec![format!("want a refusal, got a request with body {body}")],
+    };
+    if !url.ends_with(vector.url_suffix()) {
+        problems.push(format!("url {url} does not end in {}", vector.url_suffix()));
+    }
+    problems
 }
 
 /// The spellings a field may be named by: as given, snake_case and camelCase.

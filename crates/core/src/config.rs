@@ -196,11 +196,17 @@ impl TokenTime {
         }
     }
 
-    /// Reads an RFC 3339 timestamp, or `+` and a duration (`+30m`).
+    /// Reads an RFC 3339 timestamp, or `+` and a duration (`+30m`). (`-` and a
+    /// duration reads too, so that every value prints and reads back; it is always
+    /// refused as an expiry.)
     pub fn parse(text: &str) -> Result<Self, String> {
-        if let Some(after) = text.strip_prefix('+') {
+        if let Some((sign, after)) = text
+            .strip_prefix('+')
+            .map(|a| (1, a))
+            .or_else(|| text.strip_prefix('-').map(|a| (-1, a)))
+        {
             return parse_duration(after)
-                .map(Self::In)
+                .map(|d| Self::In(d * sign))
                 .map_err(|_| format!("`{text}` is not `+` followed by {DURATION_FORM}"));
         }
         parse_rfc3339(text).map(Self::At)
@@ -227,6 +233,7 @@ impl fmt::Display for TokenTime {
                 Ok(text) => f.write_str(&text),
                 Err(_) => write!(f, "{at}"),
             },
+            Self::In(after) if after.is_negative() => write!(f, "{}", format_duration(*after)),
             Self::In(after) => write!(f, "+{}", format_duration(*after)),
         }
     }

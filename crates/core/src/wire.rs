@@ -18,7 +18,7 @@ use crate::setup::{
 use crate::timestamp::Rfc3339Buf;
 
 /// The `bidiGenerateContentSetup` of the body, borrowing from the config.
-#[derive(Serialize)]
+#[derive(Serialize, Default, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Setup<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -94,22 +94,7 @@ impl<'a> Setup<'a> {
             labels: config.labels.as_ref(),
             extra: config.extra_setup_fields.as_ref().filter(|m| !m.is_empty()),
         };
-        let is_empty = setup.model.is_none()
-            && setup.generation_config.is_none()
-            && setup.system_instruction.is_none()
-            && setup.tools.is_none()
-            && setup.session_resumption.is_none()
-            && setup.input_audio_transcription.is_none()
-            && setup.output_audio_transcription.is_none()
-            && setup.realtime_input_config.is_none()
-            && setup.context_window_compression.is_none()
-            && setup.proactivity.is_none()
-            && setup.history_config.is_none()
-            && setup.avatar_config.is_none()
-            && setup.safety_settings.is_none()
-            && setup.labels.is_none()
-            && setup.extra.is_none();
-        (!is_empty).then_some(setup)
+        (setup != Setup::default()).then_some(setup)
     }
 }
 

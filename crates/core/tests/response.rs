@@ -1,0 +1,182 @@
+//! Reading the service's answers, and the token they give.
+
+// Tests stop at the first broken fixture.
+#![allow(clippy::panic, clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use gemini_token_core::{
+    ApiKey, CreateAuthTokenConfig, Endpoint, Error, ErrorDetail, FieldViolation, ResponseParser,
+    prepare,
+};
+use http::{Response, StatusCode};
+use time::macros::datetime;
+
+const CANARY: &str = "AIzaSyCANARY-response-key-0123456789";
+
+fn parser(endpoint: &Endpoint, config: &CreateAuthTokenConfig) -> ResponseParser {
+    let key = ApiKey::new(CANARY).unwrap();
+    prepare(config, endpoint, &key, datetime!(2026-01-01 00:00 UTC))
+        .unwrap()
+        .parser()
+        .clone()
+}
+
+fn answer(status: u16, body: &str) -> Response<Vec<u8>> {
+    let mut response = Response::new(body.as_bytes().to_vec());
+    *response.status_mut() = StatusCode::from_u16(status).unwrap();
+    response
+}
+
+#[test]
+fn a_token_carries_what_was_asked_for_and_how_to_use_it() {
+    let config = CreateAuthTokenConfig::new()
+        .uses(3)
+        .expire_at(datetime!(2026-01-01 01:00 UTC));
+    let token = parser(&Endpoint::default(), &config)
+        .parse(&answer(200, r#"{"name":"auth_tokens/0a1b2c"}"#))
+        .unwrap();
+    assert_eq!(token.secret(), "auth_tokens/0a1b2c");
+    assert_eq!(token.uses(), 3);
+    assert_eq!(token.expire_time(), datetime!(2026-01-01 01:00 UTC));
+    // No new-session expiry asked for: the service's default, 60 s after `now`.
+    assert_eq!(
+        token.new_session_expire_time(),
+        datetime!(2026-01-01 00:01 UTC)
+    );
+    assert_eq!(
+        token.live_url(),
+        "wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1alpha.\
+         GenerativeService.BidiGenerateContentConstrained?access_token=auth_tokens%2F0a1b2c"
+    );
+    assert_eq!(
+        token.authorization_header_value(),
+        "Token auth_tokens/0a1b2c"
+    );
+    let debug = format!("{token:?}");
+    assert!(!debug.contains("0a1b2c"), "{debug}");
+    assert!(
+        debug.starts_with("AuthToken { name: \"[redacted]\""),
+        "{debug}"
+    );
+}
+
+#[test]
+fn defaults_without_a_config_and_the_live_url_follows_the_endpoint() {
+    let endpoint = Endpoint::new("http://127.0.0.1:9/proxy/", "v1beta").unwrap();
+    let token = parser(&endpoint, &CreateAuthTokenConfig::new())
+        .parse(&answer(200, r#"{"name":"auth_tokens/x y"}"#))
+        .unwrap();
+    assert_eq!(token.uses(), 1);
+    assert_eq!(token.expire_time(), datetime!(2026-01-01 00:30 UTC));
+    assert_eq!(
+        token.live_url(),
+        "ws://127.0.0.1:9/proxy/ws/google.ai.generativelanguage.v1beta.\
+         GenerativeService.BidiGenerateContentConstrained?access_token=auth_tokens%2Fx%20y"
+    );
+}
+
+#[test]
+fn google_errors_keep_status_message_and_details() {
+    let body = r#"{"error": {"code": 429, "message": "Resource has been exhausted.",
+        "status": "RESOURCE_EXHAUSTED", "details": [
+          {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "57s"},
+          {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "RATE_LIMIT_EXCEEDED",
+           "domain": "googleapis.com", "metadata": {"service": "generativelanguage.googleapis.com"}},
+          {"@type": "type.googleapis.com/google.rpc.BadRequest",
+           "fieldViolations": [{"field": "expire_time", "description": "too far"}]},
+          {"@type": "type.googleapis.com/google.rpc.Help", "links": []}]}}"#;
+    let Err(Error::Api(err)) =
+        parser(&Endpoint::default(), &CreateAuthTokenConfig::new()).parse(&answer(429, body))
+    else {
+        panic!("want an API error");
+    };
+    assert_eq!(err.http_status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(err.status(), Some("RESOURCE_EXHAUSTED"));
+    assert_eq!(err.message(), "Resource has been exhausted.");
+    assert_eq!(err.retry_delay(), Some(Duration::from_secs(57)));
+    assert_eq!(err.reason(), Some("RATE_LIMIT_EXCEEDED"));
+    assert_eq!(
+        err.field_violations().collect::<Vec<_>>(),
+        [&FieldViolation {
+            field: "expire_time".into(),
+            description: "too far".into()
+        }]
+    );
+    assert!(matches!(err.details().last(), Some(ErrorDetail::Other(_))));
+    assert_eq!(
+        err.to_string(),
+        "RESOURCE_EXHAUSTED (HTTP 429): Resource has been exhausted."
+    );
+}
+
+#[test]
+fn answers_the_api_does_not_send_keep_status_and_a_bounded_prefix() {
+    let parse =
+        |status, body: &str| match parser(&Endpoint::default(), &CreateAuthTokenConfig::new())
+            .parse(&answer(status, body))
+        {
+            Err(Error::UnexpectedResponse(e)) => e,
+            other => panic!("want an unexpected response, got {other:?}"),
+        };
+    let html = parse(502, "<html><body>Bad Gateway</body></html>");
+    assert_eq!(html.status(), StatusCode::BAD_GATEWAY);
+    assert_eq!(html.problem(), "not Google's error JSON");
+    assert_eq!(
+        html.to_string(),
+        "unexpected response (HTTP 502): not Google's error JSON; body starts: \
+         \"<html><body>Bad Gateway</body></html>\""
+    );
+
+    let empty_404 = parse(404, "");
+    assert_eq!(
+        empty_404.problem(),
+        "not found, with an empty body: is the API version or base URL right?"
+    );
+
+    let truncated = parse(200, r#"{"name":"auth_tok"#);
+    assert_eq!(truncated.problem(), "a success without a token name");
+    let wrong_name = parse(200, r#"{"name":"tokens/abc"}"#);
+    assert_eq!(
+        wrong_name.problem(),
+        "the token name does not start with `auth_tokens/`"
+    );
+
+    // 511 bytes of ASCII then a 3-byte character: the prefix stops before it.
+    let long = format!("{}€{}", "a".repeat(511), "b".repeat(10_000));
+    let prefix = parse(500, &long).body_prefix().to_owned();
+    assert_eq!(prefix, "a".repeat(511));
+}
+
+#[test]
+fn the_key_is_scrubbed_from_what_the_server_echoes() {
+    let echo = format!(
+        r#"{{"error": {{"code": 400, "message": "bad key {CANARY}", "status": "INVALID_ARGUMENT"}}}}"#
+    );
+    let err = parser(&Endpoint::default(), &CreateAuthTokenConfig::new())
+        .parse(&answer(400, &echo))
+        .unwrap_err();
+    let html = parser(&Endpoint::default(), &CreateAuthTokenConfig::new())
+        .parse(&answer(400, &format!("<p>{CANARY}</p>")))
+        .unwrap_err();
+    for err in [err, html] {
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains(CANARY), "{shown}");
+        assert!(shown.contains("[redacted]"), "{shown}");
+    }
+    let parser = parser(&Endpoint::default(), &CreateAuthTokenConfig::new());
+    assert!(!format!("{parser:?}").contains(CANARY));
+}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn check<T: Send + Sync + 'static>() {}
+    check::<gemini_token_core::CreateAuthTokenConfig>();
+    check::<gemini_token_core::PreparedRequest>();
+    check::<gemini_token_core::ResponseParser>();
+    check::<gemini_token_core::AuthToken>();
+    check::<gemini_token_core::ApiKey>();
+    check::<gemini_token_core::Endpoint>();
+    check::<gemini_token_core::Error>();
+    check::<gemini_token_core::ConfigError>();
+}
