@@ -12,10 +12,12 @@ gemini-token: mint Gemini API ephemeral tokens
 
 Usage:
   gemini-token mint --dry-run [--config FILE] [--now TIME]
+  gemini-token emulator [--port N] [--key KEY]... [--fault SPEC]...
   gemini-token --help | --version
 
 Commands:
   mint        Mint a token (for now only with --dry-run)
+  emulator    Run a local emulator of the token service until Ctrl-C
 
 Exit codes: 0 ok, 2 bad input.
 ";
@@ -37,12 +39,40 @@ Options:
   -h, --help       Show this help.
 ";
 
+const EMULATOR_HELP: &str = "\
+gemini-token emulator: a local emulator of the token service
+
+Usage:
+  gemini-token emulator [--port N] [--key KEY]... [--fault SPEC]...
+
+Answers POST /v1alpha/auth_tokens (and /v1beta) on 127.0.0.1 as the service does,
+lists what it minted at GET /emulator/tokens, and stops on Ctrl-C.
+
+Options:
+  --port N         The port (default: one the OS picks).
+  --key KEY        A key to accept; repeat for more (default: one random key).
+                   The key is printed: use the emulator only with test keys.
+  --fault SPEC     Fail the next request, in order; repeat for more:
+                   status=CODE, quota[=57s], delay=2s, drip=50ms, reset,
+                   truncate, html, oversized=BYTES.
+  -h, --help       Show this help.
+";
+
 /// What to do.
 #[derive(Debug)]
 pub(crate) enum Command {
     Help(String),
     Version(String),
     Mint(MintArgs),
+    Emulator(EmulatorArgs),
+}
+
+/// The flags of `emulator`.
+#[derive(Debug, Default)]
+pub(crate) struct EmulatorArgs {
+    pub(crate) port: u16,
+    pub(crate) keys: Vec<String>,
+    pub(crate) faults: Vec<gemini_token_emulator::Fault>,
 }
 
 /// The flags of `mint`.
@@ -83,6 +113,41 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
                 }
             }
             Ok(Command::Mint(mint))
+        }
+        Some(Value(command)) if command == "emulator" => {
+            let mut emulator = EmulatorArgs::default();
+            while let Some(arg) = parser.next().map_err(bad)? {
+                match arg {
+                    Long("port") => {
+                        let text = parser.value().map_err(bad)?.string().map_err(bad)?;
+                        emulator.port = text.parse().map_err(|_| {
+                            Failure::bad_input(format!(
+                                "--port: `{text}` is not a port (0 to 65535)"
+                            ))
+                        })?;
+                    }
+                    Long("key") => {
+                        let key = parser.value().map_err(bad)?.string().map_err(bad)?;
+                        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_graphic()) {
+                            return Err(Failure::bad_input(
+                                "--key: a key is visible ASCII, not empty",
+                            ));
+                        }
+                        emulator.keys.push(key);
+                    }
+                    Long("fault") => {
+                        let spec = parser.value().map_err(bad)?.string().map_err(bad)?;
+                        let fault = gemini_token_emulator::Fault::parse(&spec)
+                            .map_err(|e| Failure::bad_input(format!("--fault: {e}")))?;
+                        emulator.faults.push(fault);
+                    }
+                    Long("help") | Short('h') => {
+                        return Ok(Command::Help(EMULATOR_HELP.to_owned()));
+                    }
+                    other => return Err(bad(other.unexpected())),
+                }
+            }
+            Ok(Command::Emulator(emulator))
         }
         Some(Value(command)) => Err(Failure::bad_input(format!(
             "unknown command `{}`; see `gemini-token --help`",

@@ -1,13 +1,15 @@
 //! `gemini-token`: mint Gemini API ephemeral tokens from the command line.
 //!
-//! For now one mode: `gemini-token mint --dry-run` prints the exact request it would
-//! send, with the API key redacted. See `gemini-token --help`.
+//! `gemini-token mint --dry-run` prints the exact request it would send, with the API
+//! key redacted; `gemini-token emulator` runs a local emulator of the token service.
+//! See `gemini-token --help`.
 
 #![forbid(unsafe_code)]
 
 mod args;
 mod config_file;
 mod dry_run;
+mod emulator;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -48,6 +50,10 @@ fn run() -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     let output = match args::parse(std::env::args_os().skip(1))? {
         Command::Help(text) | Command::Version(text) => text,
+        Command::Emulator(args) => {
+            emulator::run(args, &mut stdout)?;
+            return Ok(());
+        }
         Command::Mint(mint) => {
             let config = config_file::load(mint.config.as_deref())?;
             let now = mint.now.unwrap_or_else(time::OffsetDateTime::now_utc);

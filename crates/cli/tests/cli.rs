@@ -231,3 +231,86 @@ fn help_and_version() {
         format!("gemini-token {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn emulator_serves_until_interrupted() {
+    use std::io::{BufRead, BufReader, Read, Write};
+
+    let mut child = Command::new(BIN)
+        .args(["emulator", "--key", "cli-test-key", "--fault", "status=503"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    while printed.len() < 5 {
+        printed.push(lines.next().unwrap().unwrap());
+    }
+    assert_eq!(
+        printed[0],
+        "gemini-token emulator: a local emulator of the token service, not Google's"
+    );
+    let base = printed[1]
+        .strip_prefix("base URL: http://")
+        .unwrap()
+        .to_owned();
+    assert_eq!(printed[2], "API key:  cli-test-key");
+    assert_eq!(
+        printed[3],
+        format!("minted:   http://{base}/emulator/tokens")
+    );
+    assert_eq!(printed[4], "Ctrl-C stops it.");
+
+    let mut stream = std::net::TcpStream::connect(&base).unwrap();
+    stream
+        .write_all(
+            b"POST /v1alpha/auth_tokens HTTP/1.1\r\nHost: x\r\nx-goog-api-key: cli-test-key\r\n\
+              Content-Length: 2\r\nConnection: close\r\n\r\n{}",
+        )
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 503 Service Unavailable\r\n"),
+        "{answer}"
+    );
+
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert_eq!(
+        lines.next().unwrap().unwrap(),
+        "stopped after minting 0 token(s)"
+    );
+    assert!(lines.next().is_none());
+}
+
+#[test]
+fn emulator_flags_are_checked() {
+    for (args, want) in [
+        (
+            vec!["emulator", "--fault", "explode"],
+            "--fault: `explode` is not a fault",
+        ),
+        (
+            vec!["emulator", "--port", "70000"],
+            "--port: `70000` is not a port (0 to 65535)",
+        ),
+        (
+            vec!["emulator", "--key", ""],
+            "--key: a key is visible ASCII, not empty",
+        ),
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(want),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}

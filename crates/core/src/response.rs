@@ -89,18 +89,21 @@ impl ResponseParser {
 
     fn token(&self, name: String) -> AuthToken {
         let at = self.requested_at;
+        let expire_time = self
+            .times
+            .expire
+            .unwrap_or(at.saturating_add(DEFAULT_EXPIRE_AFTER));
+        let new_session_expire_time = self
+            .times
+            .new_session
+            .unwrap_or(at.saturating_add(DEFAULT_NEW_SESSION_EXPIRE_AFTER));
         AuthToken {
             name,
-            expire_time: self
-                .times
-                .expire
-                .unwrap_or(at.saturating_add(DEFAULT_EXPIRE_AFTER)),
-            new_session_expire_time: self
-                .times
-                .new_session
-                .unwrap_or(at.saturating_add(DEFAULT_NEW_SESSION_EXPIRE_AFTER)),
+            expire_time,
+            // No session can start after the token expires, whatever the default says.
+            new_session_expire_time: new_session_expire_time.min(expire_time),
             uses: self.uses.unwrap_or(1),
-            live_url_prefix: self.live_url_prefix.clone(),
+            live_url_prefix: Arc::clone(&self.live_url_prefix),
         }
     }
 

@@ -180,3 +180,13 @@ fn public_types_are_send_and_sync() {
     check::<gemini_token_core::Error>();
     check::<gemini_token_core::ConfigError>();
 }
+
+#[test]
+fn the_new_session_window_never_outlives_the_token() {
+    let config = CreateAuthTokenConfig::new().expire_in(time::Duration::seconds(30));
+    let token = parser(&Endpoint::default(), &config)
+        .parse(&answer(200, r#"{"name":"auth_tokens/short"}"#))
+        .unwrap();
+    assert_eq!(token.expire_time(), datetime!(2026-01-01 00:00:30 UTC));
+    assert_eq!(token.new_session_expire_time(), datetime!(2026-01-01 00:00:30 UTC));
+}

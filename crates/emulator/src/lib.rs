@@ -1,0 +1,233 @@
+//! # gemini-token-emulator
+//!
+//! A local emulator of the Gemini API token service (`POST /v1alpha/auth_tokens`), to
+//! mint against without a Google account or a network: on `127.0.0.1`, on a port the
+//! OS picks, answering as the real service does (the key check, the body rules, the
+//! defaults, Google's error JSON), keeping every token it mints, and failing on demand
+//! in every way the service or the network can.
+//!
+//! ```
+//! use gemini_token_emulator::{Emulator, Fault};
+//!
+//! let emulator = Emulator::start()?;
+//! println!("mint at {} with key {}", emulator.base_url(), emulator.key());
+//! emulator.push_fault(Fault::unavailable()); // the next request gets a 503
+//! assert!(emulator.tokens().is_empty());
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! The emulator is for tests, examples and the command line; no library crate of this
+//! project depends on it.
+
+#![forbid(unsafe_code)]
+
+mod faults;
+mod google;
+mod server;
+mod service;
+mod store;
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::thread::JoinHandle;
+
+use time::OffsetDateTime;
+
+pub use faults::Fault;
+pub use google::{
+    INVALID_KEY, MASK_INVALID, MASK_MISSES_FIELDS, MISSING_KEY, PROXY_ERROR_PAGE,
+    quota_exceeded_body, unavailable_body,
+};
+pub use store::MintedToken;
+
+use server::{Shared, lock};
+
+/// The path under which the emulator lists what it minted (`GET`, JSON); the real
+/// service has no such path.
+pub const TOKENS_PATH: &str = service::TOKENS_PATH;
+
+/// A running emulator. Dropping it stops the server and joins its threads.
+pub struct Emulator {
+    addr: SocketAddr,
+    base_url: String,
+    shared: Arc<Shared>,
+    acceptor: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Emulator")
+            .field("base_url", &self.base_url)
+            .field("keys", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    /// Starts an emulator on `127.0.0.1`, on a port the OS picks, with one random key.
+    pub fn start() -> io::Result<Self> {
+        Self::builder().start()
+    }
+
+    /// A builder, to choose the address, the keys, the clock or faults to start with.
+    pub fn builder() -> EmulatorBuilder {
+        EmulatorBuilder::default()
+    }
+
+    /// The base URL to mint at, such as `http://127.0.0.1:40123`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The first key it accepts.
+    pub fn key(&self) -> &str {
+        self.shared.keys.first().map_or("", String::as_str)
+    }
+
+    /// Every key it accepts.
+    pub fn keys(&self) -> &[String] {
+        &self.shared.keys
+    }
+
+    /// Every token minted so far, oldest first.
+    pub fn tokens(&self) -> Vec<MintedToken> {
+        lock(&self.shared.tokens).clone()
+    }
+
+    /// How many requests reached the token method, faulted ones included.
+    pub fn mint_requests(&self) -> usize {
+        self.shared.mint_requests.load(Ordering::SeqCst)
+    }
+
+    /// Fails the next request to the token method not already claimed by a queued
+    /// fault.
+    pub fn push_fault(&self, fault: Fault) {
+        lock(&self.shared.faults).push_back(fault);
+    }
+
+    /// Faults queued and not yet applied.
+    pub fn pending_faults(&self) -> usize {
+        lock(&self.shared.faults).len()
+    }
+
+    /// Stops the server: new connections are refused, open ones closed, faults that
+    /// wait (delays, drips) cut short. The same happens on drop.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        if let Some(acceptor) = self.acceptor.take() {
+            server::stop(&self.shared, self.addr, Some(acceptor));
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Chooses how an [`Emulator`] starts.
+pub struct EmulatorBuilder {
+    addr: SocketAddr,
+    keys: Vec<String>,
+    clock: Option<Box<dyn Fn() -> OffsetDateTime + Send + Sync>>,
+    faults: VecDeque<Fault>,
+}
+
+impl Default for EmulatorBuilder {
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            keys: Vec::new(),
+            clock: None,
+            faults: VecDeque::new(),
+        }
+    }
+}
+
+impl fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EmulatorBuilder")
+            .field("addr", &self.addr)
+            .field("keys", &self.keys.len())
+            .field("fixed_clock", &self.clock.is_some())
+            .field("faults", &self.faults)
+            .finish()
+    }
+}
+
+impl EmulatorBuilder {
+    /// Listens on this port of `127.0.0.1` (0, the default, lets the OS pick).
+    #[must_use]
+    pub fn port(mut self, port: u16) -> Self {
+        self.addr.set_port(port);
+        self
+    }
+
+    /// Listens on this address. Anything but a loopback address is for a network
+    /// namespace of your own: the emulator has no TLS and logs nothing.
+    #[must_use]
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.addr = addr;
+        self
+    }
+
+    /// Accepts this key (call again for more). Without any, one random key is made.
+    #[must_use]
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.keys.push(key.into());
+        self
+    }
+
+    /// Uses this clock instead of the system's, for tests of the time rules.
+    #[must_use]
+    pub fn clock(mut self, clock: impl Fn() -> OffsetDateTime + Send + Sync + 'static) -> Self {
+        self.clock = Some(Box::new(clock));
+        self
+    }
+
+    /// Queues a fault for the first requests, in order.
+    #[must_use]
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.faults.push_back(fault);
+        self
+    }
+
+    /// Binds and starts serving.
+    pub fn start(self) -> io::Result<Emulator> {
+        let mut keys = self.keys;
+        if keys.is_empty() {
+            let random = service::random_hex::<16>()
+                .ok_or_else(|| io::Error::other("the OS random generator failed"))?;
+            keys.push(format!("emulator-{random}"));
+        }
+        let listener = TcpListener::bind(self.addr)?;
+        let addr = listener.local_addr()?;
+        let clock = self
+            .clock
+            .unwrap_or_else(|| Box::new(OffsetDateTime::now_utc));
+        let shared = Arc::new(Shared::new(keys, clock, self.faults));
+        let worker = Arc::clone(&shared);
+        let acceptor = std::thread::Builder::new()
+            .name("emulator-accept".to_owned())
+            .spawn(move || server::accept_loop(listener, worker))?;
+        Ok(Emulator {
+            addr,
+            base_url: format!("http://{addr}"),
+            shared,
+            acceptor: Some(acceptor),
+        })
+    }
+}

@@ -1,0 +1,56 @@
+//! What the emulator minted: every token with its constraints, resolved times and uses.
+
+use std::fmt;
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+/// A token the emulator minted, as the service would have stored it.
+#[derive(Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct MintedToken {
+    /// The token (`auth_tokens/` and 64 hex characters).
+    pub name: String,
+    /// Sessions it may start; 0 is unlimited. Default 1.
+    pub uses: u32,
+    /// When it stops working. Default: 30 minutes after minting.
+    #[serde(serialize_with = "rfc3339")]
+    pub expire_time: OffsetDateTime,
+    /// After when it starts no new session. Default: 60 seconds after minting.
+    #[serde(serialize_with = "rfc3339")]
+    pub new_session_expire_time: OffsetDateTime,
+    /// The setup it is limited to, as received.
+    pub bidi_generate_content_setup: Option<serde_json::Value>,
+    /// The field mask, as received.
+    pub field_mask: Option<String>,
+    /// The API version it was minted through.
+    pub api_version: String,
+    /// When it was minted, by the emulator's clock.
+    #[serde(serialize_with = "rfc3339")]
+    pub minted_at: OffsetDateTime,
+}
+
+impl fmt::Debug for MintedToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MintedToken")
+            .field("name", &"[redacted]")
+            .field("uses", &self.uses)
+            .field("expire_time", &self.expire_time)
+            .field("new_session_expire_time", &self.new_session_expire_time)
+            .field(
+                "bidi_generate_content_setup",
+                &self.bidi_generate_content_setup,
+            )
+            .field("field_mask", &self.field_mask)
+            .field("api_version", &self.api_version)
+            .field("minted_at", &self.minted_at)
+            .finish()
+    }
+}
+
+fn rfc3339<S: serde::Serializer>(at: &OffsetDateTime, serializer: S) -> Result<S::Ok, S::Error> {
+    let text =
+        gemini_token_core::timestamp::format_rfc3339(*at).map_err(serde::ser::Error::custom)?;
+    serializer.serialize_str(&text)
+}
