@@ -5,6 +5,8 @@
 // A test-support crate: a vectors file that does not parse must stop the suite loudly.
 #![allow(clippy::panic)]
 
+pub mod clients;
+
 use serde::Deserialize;
 use serde_json::Value;
 

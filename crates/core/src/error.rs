@@ -22,6 +22,17 @@ pub enum Error {
     /// The answer is not one the API sends (a proxy's error page, a cut-off body ...).
     #[error(transparent)]
     UnexpectedResponse(#[from] UnexpectedResponse),
+    /// The bytes could not be moved: no connection, a reset, a timeout, a body too
+    /// large.
+    #[error(transparent)]
+    Transport(#[from] crate::transport::TransportError),
+}
+
+impl Error {
+    /// Whether trying again may succeed (see [`RetryPolicy`](crate::RetryPolicy)).
+    pub fn is_transient(&self) -> bool {
+        crate::retry::is_transient(self)
+    }
 }
 
 /// What is wrong with a config, and where.

@@ -54,6 +54,7 @@
 mod macros;
 
 mod api_key;
+mod client;
 mod config;
 mod error;
 mod fields;
@@ -63,13 +64,19 @@ mod lock;
 mod mask;
 mod request;
 mod response;
+mod retry;
 pub mod setup;
 mod suggest;
 pub mod timestamp;
 mod token;
+mod transport;
 mod wire;
 
 pub use api_key::ApiKey;
+pub use client::{
+    BuildClient, ClientBuilder, ClientOptions, ClientParts, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, KeySource, TokenClient, api_key_from_env,
+};
 pub use config::{CreateAuthTokenConfig, HttpOptions, MAX_USES, TokenTime};
 pub use error::{
     ApiError, ConfigError, ConfigErrorKind, Error, ErrorDetail, FieldViolation, UnexpectedResponse,
@@ -85,7 +92,9 @@ pub use response::{
     BODY_PREFIX_LIMIT, DEFAULT_EXPIRE_AFTER, DEFAULT_NEW_SESSION_EXPIRE_AFTER, ResponseParser,
     parse_proto_duration,
 };
+pub use retry::{Retry, RetryPolicy, StopReason, is_transient};
 pub use token::AuthToken;
+pub use transport::{Limits, Transport, TransportError, TransportErrorKind};
 
 /// The README's examples, compiled as doctests so that they cannot rot.
 #[cfg(doctest)]

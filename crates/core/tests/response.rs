@@ -188,5 +188,8 @@ fn the_new_session_window_never_outlives_the_token() {
         .parse(&answer(200, r#"{"name":"auth_tokens/short"}"#))
         .unwrap();
     assert_eq!(token.expire_time(), datetime!(2026-01-01 00:00:30 UTC));
-    assert_eq!(token.new_session_expire_time(), datetime!(2026-01-01 00:00:30 UTC));
+    assert_eq!(
+        token.new_session_expire_time(),
+        datetime!(2026-01-01 00:00:30 UTC)
+    );
 }

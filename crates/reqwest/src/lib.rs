@@ -1,0 +1,246 @@
+//! # gemini-token-reqwest
+//!
+//! Mint Gemini API ephemeral tokens from async Rust, over [`reqwest`].
+//!
+//! ```no_run
+//! use gemini_token_reqwest::{Client, CreateAuthTokenConfig};
+//!
+//! # async fn mint() -> Result<(), gemini_token_reqwest::Error> {
+//! let client = Client::from_env()?; // GOOGLE_API_KEY, else GEMINI_API_KEY
+//! let token = client.create(&CreateAuthTokenConfig::new().uses(1)).await?;
+//! println!("hand this to the browser: {}", token.live_url());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The same against the local emulator, with constraints, as it runs in this crate's
+//! tests:
+//!
+//! ```
+//! use gemini_token_emulator::Emulator;
+//! use gemini_token_reqwest::{
+//!     ApiKey, Client, CreateAuthTokenConfig, LiveConnectConfig, LiveConnectConstraints, Lock,
+//! };
+//! use time::Duration;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let emulator = Emulator::start()?;
+//! let client = Client::builder(ApiKey::new(emulator.key())?)
+//!     .base_url(emulator.base_url())
+//!     .build()?;
+//!
+//! let config = CreateAuthTokenConfig::new()
+//!     .uses(1)
+//!     .expire_in(Duration::minutes(30))
+//!     .constraints(
+//!         LiveConnectConstraints::new()
+//!             .model("gemini-live-2.5-flash-preview")
+//!             .config(LiveConnectConfig::new().system_instruction("Be terse.")),
+//!     )
+//!     .lock(Lock::SetFields);
+//! let token = client.create(&config).await?;
+//! assert!(token.secret().starts_with("auth_tokens/"));
+//! assert_eq!(emulator.tokens()[0].field_mask.as_deref(), Some("model,systemInstruction.parts,systemInstruction.role"));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! ## What this crate does, and does not
+//!
+//! It moves bytes: every decision (the checks, the body, what an answer means, whether
+//! to retry) is [`gemini_token_core`]'s, shared with the blocking `gemini-token-ureq`.
+//! The key goes only over HTTPS, or plain HTTP to this machine; redirects are not
+//! followed; answers are read up to a cap (1 MiB by default). A `reqwest::Client` you
+//! pass with [`ClientBuilder::http_client`] must be built with
+//! `redirect(reqwest::redirect::Policy::none())`: this crate cannot change the policy of
+//! a client it did not build, and refuses the answer when it sees a redirect was
+//! followed.
+//!
+//! ## Features
+//! - `rustls` (default): TLS through rustls.
+//! - `native-tls`: TLS through the platform's library.
+
+#![forbid(unsafe_code)]
+
+use std::fmt;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use gemini_token_core::{BuildClient, ClientParts, KeySource, Limits, TokenClient, Transport};
+use http::{Request, Response};
+use time::OffsetDateTime;
+
+pub use gemini_token_core::{
+    self as core, ApiKey, AuthToken, CreateAuthTokenConfig, Error, LiveConnectConfig,
+    LiveConnectConstraints, Lock, RetryPolicy, TransportError, TransportErrorKind,
+};
+
+/// Builds a [`Client`]: base URL, API version, timeouts, retry policy, your own
+/// `reqwest::Client`.
+pub type ClientBuilder = gemini_token_core::ClientBuilder<Client>;
+
+/// An async client that mints tokens. Cheap to clone: clones share the connection
+/// pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: std::sync::Arc<TokenClient<ReqwestTransport>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client with this key and the default options.
+    pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
+        Self::builder(ApiKey::new(api_key)?).build()
+    }
+
+    /// A client with the key from `GOOGLE_API_KEY`, else `GEMINI_API_KEY` (see
+    /// [`key_source`](Self::key_source) for which), and the default options.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// A builder with this key.
+    pub fn builder(api_key: ApiKey) -> ClientBuilder {
+        ClientBuilder::new(api_key, KeySource::Given)
+    }
+
+    /// A builder with the key from the environment, as [`from_env`](Self::from_env).
+    pub fn builder_from_env() -> Result<ClientBuilder, Error> {
+        let (key, source) = gemini_token_core::api_key_from_env(|name| std::env::var(name).ok())?;
+        Ok(ClientBuilder::new(key, source))
+    }
+
+    /// Mints a token for `config`, retrying transient failures as the
+    /// [`RetryPolicy`] says.
+    pub async fn create(&self, config: &CreateAuthTokenConfig) -> Result<AuthToken, Error> {
+        self.inner.create(config).await
+    }
+
+    /// Where the key came from; when both variables are set, `GOOGLE_API_KEY` wins and
+    /// this says so.
+    pub fn key_source(&self) -> KeySource {
+        self.inner.key_source()
+    }
+}
+
+impl BuildClient for Client {
+    type Http = reqwest::Client;
+
+    fn build_client(parts: ClientParts<reqwest::Client>) -> Result<Self, Error> {
+        let http = match parts.http.clone() {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(parts.options.connect_timeout)
+                .build()
+                .map_err(|e| transport_error(e, Duration::ZERO))?,
+        };
+        Ok(Self {
+            inner: std::sync::Arc::new(TokenClient::new(ReqwestTransport { http }, parts)),
+        })
+    }
+}
+
+/// [`Transport`] over a `reqwest::Client`.
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    http: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    /// A transport over `http`, which must not follow redirects.
+    pub fn new(http: reqwest::Client) -> Self {
+        Self { http }
+    }
+}
+
+#[async_trait]
+impl Transport for ReqwestTransport {
+    async fn send(
+        &self,
+        request: Request<Vec<u8>>,
+        limits: Limits,
+    ) -> Result<Response<Vec<u8>>, TransportError> {
+        let sent_to = request.uri().to_string();
+        let mut request =
+            reqwest::Request::try_from(request).map_err(|e| transport_error(e, limits.timeout))?;
+        *request.timeout_mut() = Some(limits.timeout);
+        let mut response = self
+            .http
+            .execute(request)
+            .await
+            .map_err(|e| transport_error(e, limits.timeout))?;
+        if response.url().as_str() != sent_to {
+            return Err(TransportError::new(
+                TransportErrorKind::Redirected,
+                "the HTTP client followed a redirect; build it with redirect::Policy::none()",
+            ));
+        }
+        let cap = limits.max_response_bytes;
+        if response.content_length().is_some_and(|n| n > cap as u64) {
+            return Err(TransportError::body_too_large(cap));
+        }
+        let mut answer = Response::new(Vec::new());
+        *answer.status_mut() = response.status();
+        *answer.headers_mut() = std::mem::take(response.headers_mut());
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| transport_error(e, limits.timeout))?
+        {
+            if answer.body().len() + chunk.len() > cap {
+                return Err(TransportError::body_too_large(cap));
+            }
+            answer.body_mut().extend_from_slice(&chunk);
+        }
+        Ok(answer)
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        tokio::time::sleep(duration).await;
+    }
+
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+/// A reqwest error as a [`TransportError`], its URL removed (the URL carries no key,
+/// but a base URL may carry credentials of a proxy).
+fn transport_error(error: reqwest::Error, timeout: Duration) -> TransportError {
+    let (kind, message) = if error.is_timeout() {
+        (
+            TransportErrorKind::Timeout,
+            format!("no answer within {timeout:?}"),
+        )
+    } else if error.is_connect() {
+        (
+            TransportErrorKind::Connect,
+            "could not connect to the token service".to_owned(),
+        )
+    } else if error.is_redirect() {
+        (
+            TransportErrorKind::Redirected,
+            "the answer was a redirect".to_owned(),
+        )
+    } else if error.is_builder() {
+        (
+            TransportErrorKind::Other,
+            "the HTTP client could not be built or used".to_owned(),
+        )
+    } else {
+        (
+            TransportErrorKind::Io,
+            "the connection failed during the exchange".to_owned(),
+        )
+    };
+    TransportError::new(kind, message).with_source(error.without_url())
+}

@@ -1,0 +1,251 @@
+//! # gemini-token-ureq
+//!
+//! Mint Gemini API ephemeral tokens from blocking Rust, over [`ureq`]: no async
+//! runtime, no tokio, in this crate's dependency tree.
+//!
+//! ```no_run
+//! use gemini_token_ureq::{Client, CreateAuthTokenConfig};
+//!
+//! let client = Client::from_env()?; // GOOGLE_API_KEY, else GEMINI_API_KEY
+//! let token = client.create(&CreateAuthTokenConfig::new().uses(1))?;
+//! println!("hand this to the browser: {}", token.live_url());
+//! # Ok::<(), gemini_token_ureq::Error>(())
+//! ```
+//!
+//! The same against the local emulator, with constraints, as it runs in this crate's
+//! tests:
+//!
+//! ```
+//! use gemini_token_emulator::Emulator;
+//! use gemini_token_ureq::{
+//!     ApiKey, Client, CreateAuthTokenConfig, LiveConnectConfig, LiveConnectConstraints, Lock,
+//! };
+//! use time::Duration;
+//!
+//! let emulator = Emulator::start()?;
+//! let client = Client::builder(ApiKey::new(emulator.key())?)
+//!     .base_url(emulator.base_url())
+//!     .build()?;
+//!
+//! let config = CreateAuthTokenConfig::new()
+//!     .uses(1)
+//!     .expire_in(Duration::minutes(30))
+//!     .constraints(
+//!         LiveConnectConstraints::new()
+//!             .model("gemini-live-2.5-flash-preview")
+//!             .config(LiveConnectConfig::new().system_instruction("Be terse.")),
+//!     )
+//!     .lock(Lock::SetFields);
+//! let token = client.create(&config)?;
+//! assert!(token.secret().starts_with("auth_tokens/"));
+//! assert_eq!(emulator.tokens()[0].field_mask.as_deref(), Some("model,systemInstruction.parts,systemInstruction.role"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## How a blocking client meets an async trait
+//!
+//! Every decision (the checks, the body, what an answer means, whether to retry) is
+//! [`gemini_token_core`]'s, written once as an `async fn` over its `Transport` trait
+//! and shared with the async `gemini-token-reqwest`. This crate's transport does its
+//! blocking work inside its `async fn`s, so their futures complete on the first poll;
+//! [`Client::create`] polls the shared logic on the calling thread with a twenty-line
+//! executor of its own (`block_on`). No runtime is started, no thread spawned.
+//!
+//! The key goes only over HTTPS, or plain HTTP to this machine; redirects are not
+//! followed (also on an `ureq::Agent` you pass: the limit is set per request); answers
+//! are read up to a cap (1 MiB by default).
+//!
+//! ## Features
+//! - `rustls` (default): TLS through rustls.
+//! - `native-tls`: TLS through the platform's library.
+
+#![forbid(unsafe_code)]
+
+mod block_on;
+
+use std::fmt;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use gemini_token_core::{BuildClient, ClientParts, KeySource, Limits, TokenClient, Transport};
+use http::{Request, Response};
+use time::OffsetDateTime;
+
+pub use gemini_token_core::{
+    self as core, ApiKey, AuthToken, CreateAuthTokenConfig, Error, LiveConnectConfig,
+    LiveConnectConstraints, Lock, RetryPolicy, TransportError, TransportErrorKind,
+};
+
+/// Builds a [`Client`]: base URL, API version, timeouts, retry policy, your own
+/// `ureq::Agent`.
+pub type ClientBuilder = gemini_token_core::ClientBuilder<Client>;
+
+/// A blocking client that mints tokens. Cheap to clone: clones share the agent's
+/// connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: std::sync::Arc<TokenClient<UreqTransport>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("inner", &self.inner)
+            .finish()
+    }
+}
+
+impl Client {
+    /// A client with this key and the default options.
+    pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
+        Self::builder(ApiKey::new(api_key)?).build()
+    }
+
+    /// A client with the key from `GOOGLE_API_KEY`, else `GEMINI_API_KEY` (see
+    /// [`key_source`](Self::key_source) for which), and the default options.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::builder_from_env()?.build()
+    }
+
+    /// A builder with this key.
+    pub fn builder(api_key: ApiKey) -> ClientBuilder {
+        ClientBuilder::new(api_key, KeySource::Given)
+    }
+
+    /// A builder with the key from the environment, as [`from_env`](Self::from_env).
+    pub fn builder_from_env() -> Result<ClientBuilder, Error> {
+        let (key, source) = gemini_token_core::api_key_from_env(|name| std::env::var(name).ok())?;
+        Ok(ClientBuilder::new(key, source))
+    }
+
+    /// Mints a token for `config`, retrying transient failures as the
+    /// [`RetryPolicy`] says; blocks the calling thread until done.
+    pub fn create(&self, config: &CreateAuthTokenConfig) -> Result<AuthToken, Error> {
+        block_on::block_on(self.inner.create(config))
+    }
+
+    /// Where the key came from; when both variables are set, `GOOGLE_API_KEY` wins and
+    /// this says so.
+    pub fn key_source(&self) -> KeySource {
+        self.inner.key_source()
+    }
+}
+
+impl BuildClient for Client {
+    type Http = ureq::Agent;
+
+    fn build_client(parts: ClientParts<ureq::Agent>) -> Result<Self, Error> {
+        let agent = parts.http.clone().unwrap_or_else(|| {
+            ureq::Agent::new_with_config(
+                ureq::Agent::config_builder()
+                    .timeout_connect(Some(parts.options.connect_timeout))
+                    .max_redirects(0)
+                    .http_status_as_error(false)
+                    .build(),
+            )
+        });
+        Ok(Self {
+            inner: std::sync::Arc::new(TokenClient::new(UreqTransport { agent }, parts)),
+        })
+    }
+}
+
+/// [`Transport`] over a `ureq::Agent`: blocking work inside `async fn`s.
+#[derive(Debug, Clone)]
+pub struct UreqTransport {
+    agent: ureq::Agent,
+}
+
+impl UreqTransport {
+    /// A transport over `agent`.
+    pub fn new(agent: ureq::Agent) -> Self {
+        Self { agent }
+    }
+}
+
+#[async_trait]
+impl Transport for UreqTransport {
+    async fn send(
+        &self,
+        request: Request<Vec<u8>>,
+        limits: Limits,
+    ) -> Result<Response<Vec<u8>>, TransportError> {
+        // Per request, so that an agent the caller passed follows no redirect either.
+        let request = self
+            .agent
+            .configure_request(request)
+            .timeout_global(Some(limits.timeout))
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .build();
+        let response = self
+            .agent
+            .run(request)
+            .map_err(|e| transport_error(e, limits.timeout))?;
+        let (parts, mut body) = response.into_parts();
+        let cap = limits.max_response_bytes;
+        if body.content_length().is_some_and(|n| n > cap as u64) {
+            return Err(TransportError::body_too_large(cap));
+        }
+        let bytes = body
+            .with_config()
+            .limit(cap as u64)
+            .read_to_vec()
+            .map_err(|e| match e {
+                ureq::Error::BodyExceedsLimit(_) => TransportError::body_too_large(cap),
+                other => transport_error(other, limits.timeout),
+            })?;
+        Ok(Response::from_parts(parts, bytes))
+    }
+
+    async fn sleep(&self, duration: Duration) {
+        std::thread::sleep(duration);
+    }
+
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+/// A ureq error as a [`TransportError`].
+fn transport_error(error: ureq::Error, timeout: Duration) -> TransportError {
+    use ureq::Error as E;
+    let (kind, message) = match &error {
+        E::Timeout(_) => (
+            TransportErrorKind::Timeout,
+            format!("no answer within {timeout:?}"),
+        ),
+        E::HostNotFound | E::ConnectionFailed => (
+            TransportErrorKind::Connect,
+            "could not connect to the token service".to_owned(),
+        ),
+        E::Io(io) if matches!(io.kind(), std::io::ErrorKind::ConnectionRefused) => (
+            TransportErrorKind::Connect,
+            "could not connect to the token service".to_owned(),
+        ),
+        E::Io(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+            ) =>
+        {
+            (
+                TransportErrorKind::Timeout,
+                format!("no answer within {timeout:?}"),
+            )
+        }
+        E::Io(_) | E::Protocol(_) | E::BodyStalled => (
+            TransportErrorKind::Io,
+            "the connection failed during the exchange".to_owned(),
+        ),
+        E::TooManyRedirects | E::RedirectFailed => (
+            TransportErrorKind::Redirected,
+            "the answer was a redirect".to_owned(),
+        ),
+        _ => (
+            TransportErrorKind::Other,
+            "the HTTP exchange failed".to_owned(),
+        ),
+    };
+    TransportError::new(kind, message).with_source(error)
+}
