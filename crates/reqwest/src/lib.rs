@@ -169,16 +169,16 @@ impl Transport for ReqwestTransport {
         request: Request<Vec<u8>>,
         limits: Limits,
     ) -> Result<Response<Vec<u8>>, TransportError> {
-        let sent_to = request.uri().to_string();
         let mut request =
             reqwest::Request::try_from(request).map_err(|e| transport_error(e, limits.timeout))?;
         *request.timeout_mut() = Some(limits.timeout);
+        let sent_to = request.url().clone();
         let mut response = self
             .http
             .execute(request)
             .await
             .map_err(|e| transport_error(e, limits.timeout))?;
-        if response.url().as_str() != sent_to {
+        if *response.url() != sent_to {
             return Err(TransportError::new(
                 TransportErrorKind::Redirected,
                 "the HTTP client followed a redirect; build it with redirect::Policy::none()",

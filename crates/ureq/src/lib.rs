@@ -135,17 +135,26 @@ impl BuildClient for Client {
     type Http = ureq::Agent;
 
     fn build_client(parts: ClientParts<ureq::Agent>) -> Result<Self, Error> {
-        let agent = parts.http.clone().unwrap_or_else(|| {
-            ureq::Agent::new_with_config(
-                ureq::Agent::config_builder()
-                    .timeout_connect(Some(parts.options.connect_timeout))
-                    .max_redirects(0)
-                    .http_status_as_error(false)
-                    .build(),
-            )
-        });
+        let transport = match parts.http.clone() {
+            Some(agent) => UreqTransport::new(agent),
+            None => {
+                let timeout = parts.options.timeout;
+                let agent = ureq::Agent::new_with_config(
+                    ureq::Agent::config_builder()
+                        .timeout_connect(Some(parts.options.connect_timeout))
+                        .timeout_global(Some(timeout))
+                        .max_redirects(0)
+                        .http_status_as_error(false)
+                        .build(),
+                );
+                UreqTransport {
+                    agent,
+                    configured_timeout: Some(timeout),
+                }
+            }
+        };
         Ok(Self {
-            inner: std::sync::Arc::new(TokenClient::new(UreqTransport { agent }, parts)),
+            inner: std::sync::Arc::new(TokenClient::new(transport, parts)),
         })
     }
 }
@@ -154,12 +163,18 @@ impl BuildClient for Client {
 #[derive(Debug, Clone)]
 pub struct UreqTransport {
     agent: ureq::Agent,
+    /// The overall timeout the agent was built with, when this crate built it with no
+    /// redirects and no status errors; `None` for an agent a caller passed.
+    configured_timeout: Option<Duration>,
 }
 
 impl UreqTransport {
-    /// A transport over `agent`.
+    /// A transport over `agent`; redirects and the timeout are set on every request.
     pub fn new(agent: ureq::Agent) -> Self {
-        Self { agent }
+        Self {
+            agent,
+            configured_timeout: None,
+        }
     }
 }
 
@@ -170,14 +185,19 @@ impl Transport for UreqTransport {
         request: Request<Vec<u8>>,
         limits: Limits,
     ) -> Result<Response<Vec<u8>>, TransportError> {
-        // Per request, so that an agent the caller passed follows no redirect either.
-        let request = self
-            .agent
-            .configure_request(request)
-            .timeout_global(Some(limits.timeout))
-            .max_redirects(0)
-            .http_status_as_error(false)
-            .build();
+        // Per request when the agent is a caller's (so that it follows no redirect
+        // either) or the timeout differs; an agent this crate built needs nothing, and
+        // configuring a request copies the agent's whole configuration.
+        let request = if self.configured_timeout == Some(limits.timeout) {
+            request
+        } else {
+            self.agent
+                .configure_request(request)
+                .timeout_global(Some(limits.timeout))
+                .max_redirects(0)
+                .http_status_as_error(false)
+                .build()
+        };
         let response = self
             .agent
             .run(request)
