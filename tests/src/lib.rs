@@ -7,6 +7,12 @@
 
 pub mod clients;
 
+/// The README's examples, compiled as doctests (here, where every crate they use is a
+/// dependency) so that they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 use serde::Deserialize;
 use serde_json::Value;
 

@@ -95,8 +95,3 @@ pub use response::{
 pub use retry::{Retry, RetryPolicy, StopReason, is_transient};
 pub use token::AuthToken;
 pub use transport::{Limits, Transport, TransportError, TransportErrorKind};
-
-/// The README's examples, compiled as doctests so that they cannot rot.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-pub struct ReadmeDoctests;
