@@ -3,7 +3,7 @@
 //! With `GOOGLE_API_KEY` or `GEMINI_API_KEY` set, this mints from the real service;
 //! without, it starts the local emulator and mints from that.
 //!
-//! Run: `cargo run -p gemini-token-ureq --example mint`
+//! Run: `cargo run -p gemini-token-ureq --example mint-ureq`
 
 // An example shows its result on stdout.
 #![allow(clippy::print_stdout)]
