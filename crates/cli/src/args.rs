@@ -3,6 +3,8 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use gemini_token_core::setup::Modality;
+use gemini_token_core::{Lock, TokenTime};
 use time::OffsetDateTime;
 
 use crate::Failure;
@@ -11,32 +13,65 @@ const HELP: &str = "\
 gemini-token: mint Gemini API ephemeral tokens
 
 Usage:
-  gemini-token mint --dry-run [--config FILE] [--now TIME]
-  gemini-token emulator [--port N] [--key KEY]... [--fault SPEC]...
+  gemini-token mint [OPTIONS]          mint a token (see `gemini-token mint --help`)
+  gemini-token mint --emulator         mint from a local emulator: no key needed
+  gemini-token emulator [OPTIONS]      run a local emulator of the token service
   gemini-token --help | --version
 
-Commands:
-  mint        Mint a token (for now only with --dry-run)
-  emulator    Run a local emulator of the token service until Ctrl-C
-
-Exit codes: 0 ok, 2 bad input.
+Exit codes:
+  0  the token was minted (or the dry run printed)
+  2  bad input: a flag, the config, the key file, no key
+  3  the API answered with an error (a wrong key, a refused config, quota)
+  4  the API could not be reached, or its answer could not be read
+  5  the API did not answer in time
+  1  anything else (stdout closed, the emulator could not start)
 ";
 
 const MINT_HELP: &str = "\
 gemini-token mint: mint an ephemeral token
 
 Usage:
-  gemini-token mint --dry-run [--config FILE] [--now TIME]
+  gemini-token mint [OPTIONS]
 
-Options:
-  --dry-run        Print the exact request as JSON {method, url, headers, body},
-                   the API key redacted, and send nothing. Needs no key.
-  --config FILE    A CreateAuthTokenConfig as JSON, with snake_case or camelCase
-                   keys, as the official SDKs take it (http_options included).
-                   Without it, the config is empty: the service's defaults.
-  --now TIME       The clock, as an RFC 3339 time (2026-01-01T00:00:00.5Z); every
-                   time rule is checked against it. Default: the system clock.
-  -h, --help       Show this help.
+The key comes from GOOGLE_API_KEY, else GEMINI_API_KEY, or --api-key-file. There is
+no --api-key flag: it would show in the process list.
+
+Token:
+  --uses N                 Sessions it may start; 0 is unlimited (service default 1)
+  --expire-in DURATION     Expires this long from now, e.g. 30m (default 30m)
+  --expire-at TIME         Expires at this RFC 3339 time
+  --new-session-in DUR     Starts no session after this long, e.g. 1m (default 60s)
+  --new-session-at TIME    Starts no session after this RFC 3339 time
+  --model NAME             The model, e.g. gemini-live-2.5-flash-preview
+  --system-instruction T   The system instruction
+  --temperature X          The sampling temperature
+  --response-modality M    AUDIO or TEXT (comma-separated for more)
+  --voice NAME             A prebuilt voice, e.g. Kore
+  --lock-all               Lock the whole setup (the default)
+  --lock-set               Lock only the fields set; the client may change the rest
+  --lock FIELD,...         Lock the fields set and these (snake_case or camelCase)
+  --config FILE            A CreateAuthTokenConfig as JSON (snake_case or camelCase
+                           keys, as the official SDKs take it); flags override it
+
+Where:
+  --base-url URL           The service (default https://generativelanguage.googleapis.com)
+  --api-version V          v1alpha (default) or v1beta
+  --api-key-file FILE      Read the key from FILE instead of the environment
+  --timeout DURATION       Time for one attempt, e.g. 5s (default 15s)
+  --retries N              Retries of transient failures (default 2; 0 for none)
+  --emulator               Start a local emulator and mint from it (no key needed;
+                           the token works only with that emulator)
+
+Output:
+  (default)                The token, when it expires, and its Live API URL
+  --json                   One JSON object: token, expireTime, newSessionExpireTime,
+                           uses, liveUrl
+  --dry-run                Print the exact request as JSON {method, url, headers,
+                           body}, the key redacted, and send nothing (no key needed)
+  --curl                   Print an equivalent curl command that reads the key from
+                           the environment; send nothing
+  --now TIME               With --dry-run or --curl: the clock, RFC 3339
+  -h, --help               Show this help.
 ";
 
 const EMULATOR_HELP: &str = "\
@@ -75,12 +110,47 @@ pub(crate) struct EmulatorArgs {
     pub(crate) faults: Vec<gemini_token_emulator::Fault>,
 }
 
+/// What `mint` prints.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Output {
+    /// The token and its times, for a person.
+    #[default]
+    Human,
+    /// One JSON object, for scripts.
+    Json,
+    /// The request, sent nowhere.
+    DryRun,
+    /// An equivalent curl command.
+    Curl,
+}
+
+/// The token settings given as flags; each overrides the config file.
+#[derive(Debug, Default)]
+pub(crate) struct Overrides {
+    pub(crate) uses: Option<u32>,
+    pub(crate) expire: Option<TokenTime>,
+    pub(crate) new_session: Option<TokenTime>,
+    pub(crate) model: Option<String>,
+    pub(crate) system_instruction: Option<String>,
+    pub(crate) temperature: Option<f64>,
+    pub(crate) response_modalities: Option<Vec<Modality>>,
+    pub(crate) voice: Option<String>,
+    pub(crate) lock: Option<Lock>,
+}
+
 /// The flags of `mint`.
 #[derive(Debug, Default)]
 pub(crate) struct MintArgs {
-    pub(crate) dry_run: bool,
+    pub(crate) output: Output,
     pub(crate) config: Option<PathBuf>,
     pub(crate) now: Option<OffsetDateTime>,
+    pub(crate) overrides: Overrides,
+    pub(crate) base_url: Option<String>,
+    pub(crate) api_version: Option<String>,
+    pub(crate) api_key_file: Option<PathBuf>,
+    pub(crate) timeout: Option<std::time::Duration>,
+    pub(crate) retries: Option<u32>,
+    pub(crate) emulator: bool,
 }
 
 pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, Failure> {
@@ -94,26 +164,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             "gemini-token {}\n",
             env!("CARGO_PKG_VERSION")
         ))),
-        Some(Value(command)) if command == "mint" => {
-            let mut mint = MintArgs::default();
-            while let Some(arg) = parser.next().map_err(bad)? {
-                match arg {
-                    Long("dry-run") => mint.dry_run = true,
-                    Long("config") => mint.config = Some(parser.value().map_err(bad)?.into()),
-                    Long("now") => {
-                        let text = parser.value().map_err(bad)?.string().map_err(bad)?;
-                        let now = gemini_token_core::timestamp::parse_rfc3339(&text)
-                            .map_err(|e| Failure::bad_input(format!("--now: {e}")))?;
-                        mint.now = Some(now);
-                    }
-                    Long("help") | Short('h') => return Ok(Command::Help(MINT_HELP.to_owned())),
-                    other => {
-                        return Err(bad(other.unexpected()));
-                    }
-                }
-            }
-            Ok(Command::Mint(mint))
-        }
+        Some(Value(command)) if command == "mint" => parse_mint(&mut parser),
         Some(Value(command)) if command == "emulator" => {
             let mut emulator = EmulatorArgs::default();
             while let Some(arg) = parser.next().map_err(bad)? {
@@ -155,4 +206,158 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
         ))),
         Some(other) => Err(bad(other.unexpected())),
     }
+}
+
+fn parse_mint(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
+    use lexopt::prelude::*;
+
+    let bad = |e: lexopt::Error| Failure::bad_input(format!("{e}; see `gemini-token mint --help`"));
+    let mut mint = MintArgs::default();
+    let mut outputs = Vec::new();
+    let mut locks = Vec::new();
+    while let Some(arg) = parser.next().map_err(bad)? {
+        let name = match arg {
+            Long(name) => name.to_owned(),
+            Short('h') => "help".to_owned(),
+            other => return Err(bad(other.unexpected())),
+        };
+        let flag = format!("--{name}");
+        let mut value = || -> Result<String, Failure> {
+            parser
+                .value()
+                .map_err(bad)?
+                .string()
+                .map_err(|_| Failure::bad_input(format!("{flag}: not UTF-8")))
+        };
+        let invalid = |why: String| Failure::bad_input(format!("{flag}: {why}"));
+        let o = &mut mint.overrides;
+        match name.as_str() {
+            "json" => outputs.push((Output::Json, flag)),
+            "dry-run" => outputs.push((Output::DryRun, flag)),
+            "curl" => outputs.push((Output::Curl, flag)),
+            "emulator" => mint.emulator = true,
+            "config" => mint.config = Some(value()?.into()),
+            "api-key-file" => mint.api_key_file = Some(value()?.into()),
+            "base-url" => mint.base_url = Some(value()?),
+            "timeout" => {
+                let d = duration(&value()?).map_err(invalid)?;
+                mint.timeout = Some(
+                    std::time::Duration::try_from(d).map_err(|_| invalid("negative".to_owned()))?,
+                );
+            }
+            "retries" => {
+                let text = value()?;
+                mint.retries = Some(text.parse().ok().filter(|n| *n <= 10).ok_or_else(|| {
+                    invalid(format!("`{text}` is not a number of retries from 0 to 10"))
+                })?);
+            }
+            "api-version" => mint.api_version = Some(value()?),
+            "now" => {
+                mint.now =
+                    Some(gemini_token_core::timestamp::parse_rfc3339(&value()?).map_err(invalid)?);
+            }
+            "uses" => {
+                let text = value()?;
+                o.uses = Some(
+                    text.parse()
+                        .ok()
+                        .filter(|n| *n <= gemini_token_core::MAX_USES)
+                        .ok_or_else(|| {
+                            invalid(format!(
+                                "`{text}` is not a whole number from 0 (unlimited) to {}",
+                                gemini_token_core::MAX_USES
+                            ))
+                        })?,
+                );
+            }
+            "expire-in" => o.expire = Some(TokenTime::In(duration(&value()?).map_err(invalid)?)),
+            "new-session-in" => {
+                o.new_session = Some(TokenTime::In(duration(&value()?).map_err(invalid)?))
+            }
+            "expire-at" => {
+                o.expire = Some(TokenTime::At(
+                    gemini_token_core::timestamp::parse_rfc3339(&value()?).map_err(invalid)?,
+                ));
+            }
+            "new-session-at" => {
+                o.new_session = Some(TokenTime::At(
+                    gemini_token_core::timestamp::parse_rfc3339(&value()?).map_err(invalid)?,
+                ));
+            }
+            "model" => o.model = Some(value()?),
+            "system-instruction" => o.system_instruction = Some(value()?),
+            "temperature" => {
+                let text = value()?;
+                o.temperature = Some(
+                    text.parse::<f64>()
+                        .ok()
+                        .filter(|t| t.is_finite())
+                        .ok_or_else(|| invalid(format!("`{text}` is not a number")))?,
+                );
+            }
+            "response-modality" => {
+                let text = value()?;
+                let modalities = text
+                    .split(',')
+                    .map(|m| {
+                        serde_json::from_value::<Modality>(serde_json::Value::from(
+                            m.trim().to_ascii_uppercase(),
+                        ))
+                        .map_err(|_| invalid(format!("`{m}` is not a modality; use AUDIO or TEXT")))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                o.response_modalities = Some(modalities);
+            }
+            "voice" => o.voice = Some(value()?),
+            "lock-all" => locks.push((Lock::All, flag)),
+            "lock-set" => locks.push((Lock::SetFields, flag)),
+            "lock" => {
+                let names = value()?;
+                let lock = Lock::set_fields_and(names.split(',').map(str::trim))
+                    .map_err(|e| invalid(e.message().to_owned()))?;
+                locks.push((lock, flag));
+            }
+            "help" => return Ok(Command::Help(MINT_HELP.to_owned())),
+            _ => {
+                return Err(Failure::bad_input(format!(
+                    "unknown option {flag}; see `gemini-token mint --help`"
+                )));
+            }
+        }
+    }
+    if outputs.len() > 1 {
+        let names: Vec<&str> = outputs.iter().map(|(_, f)| f.as_str()).collect();
+        return Err(Failure::bad_input(format!(
+            "choose one of {}",
+            names.join(", ")
+        )));
+    }
+    if locks.len() > 1 {
+        return Err(Failure::bad_input(
+            "choose one of --lock-all, --lock-set and --lock",
+        ));
+    }
+    mint.overrides.lock = locks.pop().map(|(lock, _)| lock);
+    mint.output = outputs.pop().map(|(o, _)| o).unwrap_or_default();
+    let sends = matches!(mint.output, Output::Human | Output::Json);
+    if mint.now.is_some() && sends {
+        return Err(Failure::bad_input(
+            "--now works only with --dry-run or --curl: a real request uses the real clock",
+        ));
+    }
+    if mint.emulator && (mint.base_url.is_some() || mint.api_key_file.is_some()) {
+        return Err(Failure::bad_input(
+            "--emulator chooses its own URL and key; drop --base-url and --api-key-file",
+        ));
+    }
+    if mint.emulator && mint.output == Output::Curl {
+        return Err(Failure::bad_input(
+            "--curl with --emulator would point at an emulator that is gone when this command ends",
+        ));
+    }
+    Ok(Command::Mint(mint))
+}
+
+fn duration(text: &str) -> Result<time::Duration, String> {
+    gemini_token_core::timestamp::parse_duration(text)
 }

@@ -19,15 +19,15 @@ struct DryRun<'a> {
     body: &'a RawValue,
 }
 
-/// The request `config` makes at `now`, as one line of JSON.
+/// The request `config` makes to `endpoint` at `now`, as one line of JSON.
 pub(crate) fn render(
     config: &CreateAuthTokenConfig,
+    endpoint: &Endpoint,
     now: OffsetDateTime,
 ) -> Result<String, Failure> {
     // A dry run needs no key; a stand-in fills the header, which is redacted anyway.
     let key = ApiKey::new("dry-run").map_err(|e| Failure::bad_input(e.to_string()))?;
-    let prepared = prepare(config, &Endpoint::default(), &key, now)
-        .map_err(|e| Failure::bad_input(e.to_string()))?;
+    let prepared = prepare(config, endpoint, &key, now).map_err(crate::mint::failure)?;
     let request = prepared.request();
     let body = std::str::from_utf8(request.body())
         .ok()

@@ -1,8 +1,8 @@
 //! `gemini-token`: mint Gemini API ephemeral tokens from the command line.
 //!
-//! `gemini-token mint --dry-run` prints the exact request it would send, with the API
-//! key redacted; `gemini-token emulator` runs a local emulator of the token service.
-//! See `gemini-token --help`.
+//! `gemini-token mint` mints a token (or, with `--dry-run`, prints the exact request);
+//! `gemini-token emulator` runs a local emulator of the token service. See
+//! `gemini-token --help`.
 
 #![forbid(unsafe_code)]
 
@@ -10,6 +10,8 @@ mod args;
 mod config_file;
 mod dry_run;
 mod emulator;
+mod mint;
+mod output;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -54,16 +56,7 @@ fn run() -> Result<(), Failure> {
             emulator::run(args, &mut stdout)?;
             return Ok(());
         }
-        Command::Mint(mint) => {
-            let config = config_file::load(mint.config.as_deref())?;
-            let now = mint.now.unwrap_or_else(time::OffsetDateTime::now_utc);
-            if !mint.dry_run {
-                return Err(Failure::bad_input(
-                    "minting for real is not built yet; use `gemini-token mint --dry-run`",
-                ));
-            }
-            dry_run::render(&config, now)?
-        }
+        Command::Mint(args) => mint::run(args)?,
     };
     stdout
         .write_all(output.as_bytes())

@@ -120,7 +120,7 @@ fn bad_input_is_one_line_and_exit_2() {
     let cases: Vec<(Vec<String>, String)> = vec![
         (
             vec!["mint".into(), "--dry-run".into(), "--bogus".into()],
-            "invalid option '--bogus'".into(),
+            "unknown option --bogus".into(),
         ),
         (
             vec!["frobnicate".into()],
@@ -155,7 +155,7 @@ fn bad_input_is_one_line_and_exit_2() {
         ),
         (
             vec!["mint".into()],
-            "minting for real is not built yet".into(),
+            "no API key: set GOOGLE_API_KEY or GEMINI_API_KEY, pass --api-key-file, or try --emulator".into(),
         ),
     ];
     for (args, want) in cases {
