@@ -98,7 +98,7 @@ Options:
 pub(crate) enum Command {
     Help(String),
     Version(String),
-    Mint(MintArgs),
+    Mint(Box<MintArgs>),
     Emulator(EmulatorArgs),
 }
 
@@ -355,7 +355,7 @@ fn parse_mint(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
             "--curl with --emulator would point at an emulator that is gone when this command ends",
         ));
     }
-    Ok(Command::Mint(mint))
+    Ok(Command::Mint(Box::new(mint)))
 }
 
 fn duration(text: &str) -> Result<time::Duration, String> {

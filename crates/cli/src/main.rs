@@ -56,7 +56,7 @@ fn run() -> Result<(), Failure> {
             emulator::run(args, &mut stdout)?;
             return Ok(());
         }
-        Command::Mint(args) => mint::run(args)?,
+        Command::Mint(args) => mint::run(*args)?,
     };
     stdout
         .write_all(output.as_bytes())
