@@ -1,0 +1,101 @@
+//! A backend that hands each signed-in user a one-use Gemini Live token.
+//!
+//! `POST /api/live-token` with `Authorization: Bearer <user token>` answers
+//! `{"token", "liveUrl", "expireTime", "newSessionExpireTime"}`: what a browser needs
+//! to open the Live API WebSocket itself, without ever seeing the API key. The token
+//! allows one session, for 30 minutes (a new session only in the first minute), with
+//! the model and the system instruction locked.
+//!
+//! The bearer check is a toy (a fixed table of user tokens); put your own
+//! authentication there.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use gemini_token_reqwest::core::timestamp::format_rfc3339;
+use gemini_token_reqwest::{
+    Client, CreateAuthTokenConfig, LiveConnectConfig, LiveConnectConstraints, Lock,
+};
+use serde::Serialize;
+use time::Duration;
+
+/// The model every token is locked to.
+pub const MODEL: &str = "gemini-live-2.5-flash-preview";
+
+/// What the handlers share.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Mints the tokens; cheap to clone, one connection pool.
+    pub client: Client,
+    /// Bearer token → user name. A stand-in for real authentication.
+    pub users: Arc<HashMap<String, String>>,
+}
+
+/// The routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/live-token", post(live_token))
+        .with_state(state)
+}
+
+/// What the browser gets.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LiveToken {
+    /// The ephemeral token, `auth_tokens/...`.
+    pub token: String,
+    /// The Live API WebSocket URL with the token in it.
+    pub live_url: String,
+    /// When the token stops working.
+    pub expire_time: String,
+    /// After when it can start no session.
+    pub new_session_expire_time: String,
+}
+
+async fn live_token(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let Some(user) = signed_in_user(&state, &headers) else {
+        return error(StatusCode::UNAUTHORIZED, "sign in first");
+    };
+    let config = CreateAuthTokenConfig::new()
+        .uses(1)
+        .expire_in(Duration::minutes(30))
+        .new_session_expire_in(Duration::minutes(1))
+        .constraints(
+            LiveConnectConstraints::new().model(MODEL).config(
+                LiveConnectConfig::new()
+                    .system_instruction(format!("You are a patient language tutor for {user}.")),
+            ),
+        )
+        .lock(Lock::SetFields);
+    match state.client.create(&config).await {
+        Ok(token) => Json(LiveToken {
+            token: token.secret().to_owned(),
+            live_url: token.live_url(),
+            expire_time: format_rfc3339(token.expire_time()).unwrap_or_default(),
+            new_session_expire_time: format_rfc3339(token.new_session_expire_time())
+                .unwrap_or_default(),
+        })
+        .into_response(),
+        // The details (never the key) belong in the server's logs, not in the answer.
+        Err(e) if e.is_transient() => error(StatusCode::SERVICE_UNAVAILABLE, "try again shortly"),
+        Err(_) => error(StatusCode::BAD_GATEWAY, "could not get a token"),
+    }
+}
+
+fn signed_in_user<'a>(state: &'a AppState, headers: &HeaderMap) -> Option<&'a str> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")?;
+    state.users.get(bearer).map(String::as_str)
+}
+
+fn error(status: StatusCode, message: &str) -> Response {
+    (status, Json(serde_json::json!({ "error": message }))).into_response()
+}

@@ -1,0 +1,54 @@
+//! Runs the backend on 127.0.0.1:3000 (or `PORT`).
+//!
+//! With `GOOGLE_API_KEY` or `GEMINI_API_KEY` set it mints from Google; without, from a
+//! local emulator it starts, saying so.
+//!
+//! Run: `cargo run -p gemini-token-example-axum`, then
+//! `curl -X POST -H 'Authorization: Bearer demo-token-alice' http://127.0.0.1:3000/api/live-token`
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use gemini_token_emulator::Emulator;
+use gemini_token_example_axum::{AppState, router};
+use gemini_token_reqwest::{ApiKey, Client};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let (client, _emulator) = match Client::from_env() {
+        Ok(client) => (client, None),
+        Err(_) => {
+            let emulator = Emulator::start()?;
+            eprintln!(
+                "no GOOGLE_API_KEY or GEMINI_API_KEY: minting from a local emulator at {} \
+                 (its tokens work only there)",
+                emulator.base_url()
+            );
+            let client = Client::builder(ApiKey::new(emulator.key())?)
+                .base_url(emulator.base_url())
+                .build()?;
+            (client, Some(emulator))
+        }
+    };
+    let users = HashMap::from([
+        ("demo-token-alice".to_owned(), "Alice".to_owned()),
+        ("demo-token-bob".to_owned(), "Bob".to_owned()),
+    ]);
+    let state = AppState {
+        client,
+        users: Arc::new(users),
+    };
+
+    let port = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(3000u16);
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    eprintln!("listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
