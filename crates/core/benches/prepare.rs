@@ -1,48 +1,53 @@
-//! How long `prepare` takes for a typical token config: a model, a system
-//! instruction, three generation settings, and the set fields locked.
+//! The core's costs, per config size: `prepare` (config → request), reading a config
+//! from JSON, reading the answer, and the field mask alone.
 //!
 //! Run: `cargo bench -p gemini-token-core --bench prepare`.
+//!
+//! The configs are the fixtures beside this file: `minimal.json` (`{}`), `typical.json`
+//! (a model, a system instruction, three generation settings, the set fields locked)
+//! and `maximal.json` (every `LiveConnectConfig` field set).
 
 // criterion's macros generate undocumented items; a bench may stop on a bad fixture.
-#![allow(missing_docs, clippy::panic)]
+#![allow(missing_docs, clippy::panic, clippy::unwrap_used)]
+
+use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use gemini_token_core::setup::Modality;
-use gemini_token_core::{
-    ApiKey, CreateAuthTokenConfig, Endpoint, LiveConnectConfig, LiveConnectConstraints, Lock,
-    prepare,
-};
-use std::hint::black_box;
-use time::Duration;
+use gemini_token_core::{ApiKey, CreateAuthTokenConfig, Endpoint, prepare, set_field_paths};
 
-fn typical() -> CreateAuthTokenConfig {
-    CreateAuthTokenConfig::new()
-        .uses(1)
-        .expire_in(Duration::minutes(30))
-        .new_session_expire_in(Duration::minutes(1))
-        .constraints(
-            LiveConnectConstraints::new()
-                .model("gemini-live-2.5-flash-preview")
-                .config(
-                    LiveConnectConfig::new()
-                        .system_instruction("You are a friendly tutor. Answer in French.")
-                        .response_modalities(vec![Modality::Audio])
-                        .temperature(0.7)
-                        .speech_config("Kore"),
-                ),
-        )
-        .lock(Lock::SetFields)
-}
+const FIXTURES: [(&str, &str); 3] = [
+    ("minimal", include_str!("fixtures/minimal.json")),
+    ("typical", include_str!("fixtures/typical.json")),
+    ("maximal", include_str!("fixtures/maximal.json")),
+];
 
-fn bench_prepare(c: &mut Criterion) {
-    let config = typical();
+fn benches(c: &mut Criterion) {
     let endpoint = Endpoint::default();
-    let key = ApiKey::new("AIzaSy-benchmark-key-0123456789").unwrap_or_else(|e| panic!("{e}"));
+    let key = ApiKey::new("AIzaSy-benchmark-key-0123456789").unwrap();
     let now = time::macros::datetime!(2026-01-01 00:00 UTC);
-    c.bench_function("prepare/typical", |b| {
-        b.iter(|| prepare(black_box(&config), &endpoint, &key, black_box(now)))
-    });
+    let answer = http::Response::new(
+        br#"{"name":"auth_tokens/4f1c6a0e9b2d8c7e5a3f1b0d9c8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e"}"#.to_vec(),
+    );
+    for (name, json) in FIXTURES {
+        let config = CreateAuthTokenConfig::from_json(json.as_bytes()).unwrap();
+        c.bench_function(&format!("prepare/{name}"), |b| {
+            b.iter(|| prepare(black_box(&config), &endpoint, &key, black_box(now)))
+        });
+        c.bench_function(&format!("from_json/{name}"), |b| {
+            b.iter(|| CreateAuthTokenConfig::from_json(black_box(json.as_bytes())))
+        });
+        let prepared = prepare(&config, &endpoint, &key, now).unwrap();
+        c.bench_function(&format!("parse/{name}"), |b| {
+            b.iter(|| prepared.parser().parse(black_box(&answer)))
+        });
+        let body: serde_json::Value = serde_json::from_slice(prepared.request().body()).unwrap();
+        if let Some(setup) = body.get("bidiGenerateContentSetup") {
+            c.bench_function(&format!("field_mask/{name}"), |b| {
+                b.iter(|| set_field_paths(black_box(setup)))
+            });
+        }
+    }
 }
 
-criterion_group!(benches, bench_prepare);
-criterion_main!(benches);
+criterion_group!(core, benches);
+criterion_main!(core);
