@@ -114,6 +114,14 @@ impl Emulator {
         lock(&self.shared.faults).push_back(fault);
     }
 
+    /// How many faults were drawn at random (see [`EmulatorBuilder::fault_rate`]).
+    pub fn random_faults_drawn(&self) -> usize {
+        self.shared
+            .random_faults
+            .as_ref()
+            .map_or(0, |r| r.drawn.load(Ordering::SeqCst))
+    }
+
     /// Faults queued and not yet applied.
     pub fn pending_faults(&self) -> usize {
         lock(&self.shared.faults).len()
@@ -144,6 +152,8 @@ pub struct EmulatorBuilder {
     keys: Vec<String>,
     clock: Option<Box<dyn Fn() -> OffsetDateTime + Send + Sync>>,
     faults: VecDeque<Fault>,
+    random: Option<(f64, Vec<Fault>)>,
+    keep_tokens: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -153,6 +163,8 @@ impl Default for EmulatorBuilder {
             keys: Vec::new(),
             clock: None,
             faults: VecDeque::new(),
+            random: None,
+            keep_tokens: true,
         }
     }
 }
@@ -164,6 +176,8 @@ impl fmt::Debug for EmulatorBuilder {
             .field("keys", &self.keys.len())
             .field("fixed_clock", &self.clock.is_some())
             .field("faults", &self.faults)
+            .field("random", &self.random)
+            .field("keep_tokens", &self.keep_tokens)
             .finish()
     }
 }
@@ -205,6 +219,22 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Fails a share `rate` (0 to 1) of the requests not claimed by a queued fault, each
+    /// with one of `faults` picked at random: for soak tests.
+    #[must_use]
+    pub fn fault_rate(mut self, rate: f64, faults: Vec<Fault>) -> Self {
+        self.random = Some((rate.clamp(0.0, 1.0), faults));
+        self
+    }
+
+    /// Whether to keep every minted token (the default). A soak that mints many
+    /// thousands turns this off, so that the emulator's memory stays flat.
+    #[must_use]
+    pub fn keep_tokens(mut self, keep: bool) -> Self {
+        self.keep_tokens = keep;
+        self
+    }
+
     /// Binds and starts serving.
     pub fn start(self) -> io::Result<Emulator> {
         let mut keys = self.keys;
@@ -218,7 +248,26 @@ impl EmulatorBuilder {
         let clock = self
             .clock
             .unwrap_or_else(|| Box::new(OffsetDateTime::now_utc));
-        let shared = Arc::new(Shared::new(keys, clock, self.faults));
+        let random = match self.random {
+            Some((rate, faults)) => {
+                let mut seed = [0u8; 8];
+                getrandom::fill(&mut seed)
+                    .map_err(|_| io::Error::other("the OS random generator failed"))?;
+                Some(server::RandomFaults::new(
+                    rate,
+                    faults,
+                    u64::from_le_bytes(seed),
+                ))
+            }
+            None => None,
+        };
+        let shared = Arc::new(Shared::new(
+            keys,
+            clock,
+            self.faults,
+            random,
+            self.keep_tokens,
+        ));
         let worker = Arc::clone(&shared);
         let acceptor = std::thread::Builder::new()
             .name("emulator-accept".to_owned())

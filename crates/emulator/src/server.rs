@@ -47,6 +47,8 @@ pub(crate) struct Shared {
     pub(crate) keys: Vec<String>,
     pub(crate) clock: Box<dyn Fn() -> OffsetDateTime + Send + Sync>,
     pub(crate) faults: Mutex<VecDeque<Fault>>,
+    pub(crate) random_faults: Option<RandomFaults>,
+    pub(crate) keep_tokens: bool,
     pub(crate) tokens: Mutex<Vec<MintedToken>>,
     pub(crate) mint_requests: AtomicUsize,
     stopping: AtomicBool,
@@ -55,6 +57,47 @@ pub(crate) struct Shared {
     connections: Mutex<HashMap<u64, TcpStream>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
     next_id: AtomicU64,
+}
+
+/// Faults drawn at random for a share of the requests (for soak tests).
+pub(crate) struct RandomFaults {
+    rate: f64,
+    faults: Vec<Fault>,
+    state: Mutex<u64>,
+    pub(crate) drawn: AtomicUsize,
+}
+
+impl RandomFaults {
+    pub(crate) fn new(rate: f64, faults: Vec<Fault>, seed: u64) -> Self {
+        Self {
+            rate,
+            faults,
+            state: Mutex::new(seed | 1),
+            drawn: AtomicUsize::new(0),
+        }
+    }
+
+    /// A fault for this request, with probability `rate`.
+    fn draw(&self) -> Option<Fault> {
+        if self.faults.is_empty() {
+            return None;
+        }
+        let mut state = lock(&self.state);
+        // xorshift64*: enough for spreading faults; tokens use the OS generator.
+        let mut next = || {
+            *state ^= *state >> 12;
+            *state ^= *state << 25;
+            *state ^= *state >> 27;
+            state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        };
+        let unit = (next() >> 11) as f64 / (1u64 << 53) as f64;
+        if unit >= self.rate {
+            return None;
+        }
+        let pick = (next() % self.faults.len() as u64) as usize;
+        self.drawn.fetch_add(1, Ordering::SeqCst);
+        self.faults.get(pick).cloned()
+    }
 }
 
 /// A lock that survives a thread that panicked while holding it: the data here stays
@@ -68,11 +111,15 @@ impl Shared {
         keys: Vec<String>,
         clock: Box<dyn Fn() -> OffsetDateTime + Send + Sync>,
         faults: VecDeque<Fault>,
+        random_faults: Option<RandomFaults>,
+        keep_tokens: bool,
     ) -> Self {
         Self {
             keys,
             clock,
             faults: Mutex::new(faults),
+            random_faults,
+            keep_tokens,
             tokens: Mutex::new(Vec::new()),
             mint_requests: AtomicUsize::new(0),
             stopping: AtomicBool::new(false),
@@ -169,7 +216,9 @@ fn serve_connection(mut stream: TcpStream, shared: &Shared) {
             Route::NotFound => write_reply(&mut stream, &Reply::not_found(), !keep_alive).is_ok(),
             Route::Mint { version } => {
                 shared.mint_requests.fetch_add(1, Ordering::SeqCst);
-                let fault = lock(&shared.faults).pop_front();
+                let queued = lock(&shared.faults).pop_front();
+                let fault =
+                    queued.or_else(|| shared.random_faults.as_ref().and_then(RandomFaults::draw));
                 answer_mint(&mut stream, shared, &request, version, fault, keep_alive)
             }
         };
@@ -191,7 +240,7 @@ fn answer_mint(
 ) -> bool {
     let mint = || {
         let (reply, token) = service::mint(request, version, &shared.keys, (shared.clock)());
-        if let Some(token) = token {
+        if let Some(token) = token.filter(|_| shared.keep_tokens) {
             lock(&shared.tokens).push(token);
         }
         reply

@@ -522,3 +522,36 @@ fn dropping_stops_the_server_even_mid_delay() {
         ErrorKind::ConnectionRefused
     );
 }
+
+#[test]
+fn random_faults_and_not_keeping_tokens() {
+    let always = Emulator::builder()
+        .key(KEY)
+        .fault_rate(1.0, vec![Fault::unavailable()])
+        .keep_tokens(false)
+        .start()
+        .unwrap();
+    for _ in 0..5 {
+        assert_eq!(mint(&always, "{}").status, 503);
+    }
+    assert_eq!(
+        (always.random_faults_drawn(), always.mint_requests()),
+        (5, 5)
+    );
+    // A queued fault goes first.
+    always.push_fault(Fault::Html);
+    assert_eq!(mint(&always, "{}").status, 502);
+    assert_eq!(always.random_faults_drawn(), 5);
+
+    let never = Emulator::builder()
+        .key(KEY)
+        .fault_rate(0.0, vec![Fault::Reset])
+        .keep_tokens(false)
+        .start()
+        .unwrap();
+    for _ in 0..5 {
+        assert_eq!(mint(&never, "{}").status, 200);
+    }
+    assert_eq!(never.random_faults_drawn(), 0);
+    assert!(never.tokens().is_empty(), "not kept");
+}
