@@ -74,9 +74,16 @@ impl ResponseParser {
         match serde_json::from_slice::<ErrorBody>(body) {
             Ok(ErrorBody { error }) => Err(Error::Api(ApiError {
                 http_status: status,
-                status: error.status,
+                status: error.status.map(|s| self.api_key.scrub(&s)),
                 message: self.api_key.scrub(&error.message),
-                details: error.details.into_iter().map(detail).collect(),
+                details: error
+                    .details
+                    .into_iter()
+                    .map(|mut d| {
+                        self.scrub_value(&mut d);
+                        detail(d)
+                    })
+                    .collect(),
             })),
             Err(_) if body.is_empty() && status == StatusCode::NOT_FOUND => Err(self.unexpected(
                 status,
@@ -107,17 +114,38 @@ impl ResponseParser {
         }
     }
 
-    fn unexpected(&self, status: StatusCode, problem: &str, body: &[u8]) -> Error {
-        let mut end = body.len().min(BODY_PREFIX_LIMIT);
-        // Cut at a character boundary when the body is UTF-8.
-        while end > 0 && end < body.len() && (body[end] & 0b1100_0000) == 0b1000_0000 {
-            end -= 1;
+    /// Every string in `value` scrubbed of the key (keys of objects included).
+    fn scrub_value(&self, value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::String(text) => *text = self.api_key.scrub(text),
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.scrub_value(v)),
+            serde_json::Value::Object(object) => {
+                let entries = std::mem::take(object);
+                for (key, mut item) in entries {
+                    self.scrub_value(&mut item);
+                    object.insert(self.api_key.scrub(&key), item);
+                }
+            }
+            _ => {}
         }
-        let prefix = String::from_utf8_lossy(&body[..end]);
+    }
+
+    fn unexpected(&self, status: StatusCode, problem: &str, body: &[u8]) -> Error {
+        let head = &body[..body.len().min(BODY_PREFIX_LIMIT)];
+        // Lossy decoding turns each bad byte into a 3-byte U+FFFD, and scrubbing may
+        // lengthen nothing; bound the text itself, at a character boundary.
+        let mut prefix = self.api_key.scrub(&String::from_utf8_lossy(head));
+        if prefix.len() > BODY_PREFIX_LIMIT {
+            let mut end = BODY_PREFIX_LIMIT;
+            while !prefix.is_char_boundary(end) {
+                end -= 1;
+            }
+            prefix.truncate(end);
+        }
         Error::UnexpectedResponse(UnexpectedResponse {
             status,
             problem: problem.to_owned(),
-            body_prefix: self.api_key.scrub(&prefix),
+            body_prefix: prefix,
         })
     }
 }

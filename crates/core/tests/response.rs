@@ -193,3 +193,49 @@ fn the_new_session_window_never_outlives_the_token() {
         datetime!(2026-01-01 00:00:30 UTC)
     );
 }
+
+/// Found by the fuzz target: lossy decoding made a prefix of bad bytes three times
+/// the limit.
+#[test]
+fn regression_a_binary_body_prefix_stays_within_the_limit() {
+    let Err(Error::UnexpectedResponse(answer)) =
+        parser(&Endpoint::default(), &CreateAuthTokenConfig::new())
+            .parse(&answer_bytes(502, vec![0xFF; 4096]))
+    else {
+        panic!("want an unexpected response");
+    };
+    assert_eq!(
+        answer.body_prefix().len(),
+        gemini_token_core::BODY_PREFIX_LIMIT - 2
+    );
+    assert!(answer.body_prefix().chars().all(|c| c == '\u{FFFD}'));
+}
+
+/// Found by the fuzz target: the key echoed in an error's details (a RetryInfo the
+/// parser kept as it came, ErrorInfo metadata, field violations) showed in Debug.
+#[test]
+fn regression_the_key_is_scrubbed_from_error_details() {
+    let body = format!(
+        r#"{{"error":{{"code":400,"message":"m","status":"S","details":[
+        {{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"{CANARY}"}},
+        {{"@type":"type.googleapis.com/google.rpc.ErrorInfo","reason":"{CANARY}","metadata":{{"{CANARY}":"{CANARY}"}}}},
+        {{"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[{{"field":"{CANARY}","description":"{CANARY}"}}]}}]}}}}"#
+    );
+    let err = parser(&Endpoint::default(), &CreateAuthTokenConfig::new())
+        .parse(&answer(400, &body))
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(!shown.contains(CANARY), "{shown}");
+    let Error::Api(api) = err else { panic!() };
+    assert_eq!(api.reason(), Some("[redacted]"));
+    assert_eq!(
+        api.field_violations().next().map(|v| v.field.as_str()),
+        Some("[redacted]")
+    );
+}
+
+fn answer_bytes(status: u16, body: Vec<u8>) -> Response<Vec<u8>> {
+    let mut response = Response::new(body);
+    *response.status_mut() = StatusCode::from_u16(status).unwrap();
+    response
+}
