@@ -14,7 +14,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use gemini_token_core::{ApiKey, CreateAuthTokenConfig, Endpoint, RetryPolicy, prepare};
+use gemini_token_conformance::bare::BarePost;
+use gemini_token_core::{ApiKey, CreateAuthTokenConfig, Endpoint, RetryPolicy};
 use gemini_token_emulator::Emulator;
 
 /// Each (way, concurrency) runs this many times, alternating with its baseline.
@@ -191,12 +192,7 @@ fn main() {
     let key = ApiKey::new(key).unwrap();
     let config = Arc::new(typical());
     let endpoint = Endpoint::new(&base_url, "v1alpha").unwrap();
-    let body = prepare(&config, &endpoint, &key, time::OffsetDateTime::now_utc())
-        .unwrap()
-        .request()
-        .body()
-        .clone();
-    let url = endpoint.url();
+    let bare = Arc::new(BarePost::new(&config, &endpoint, &key).unwrap());
     let timeout = gemini_token_core::DEFAULT_TIMEOUT;
 
     println!("{tokens} tokens per row, typical config, against {base_url}");
@@ -209,22 +205,8 @@ fn main() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(timeout))
-        .build()
-        .into();
-    let bare_ureq = || {
-        let mut response = agent
-            .post(url.as_str())
-            .header("content-type", "application/json")
-            .header("x-goog-api-key", key.expose_secret())
-            .send(&body[..])
-            .unwrap();
-        assert_eq!(response.status(), 200);
-        response.body_mut().read_to_vec().unwrap();
-    };
+    let agent = BarePost::ureq_agent(Some(timeout));
+    let bare_ureq = || bare.post_ureq(&agent);
     let client_ureq = || drop(ureq_client.create(&config).unwrap());
     for threads in [1, 4] {
         let (mut base, mut client) = side_by_side(
@@ -258,27 +240,15 @@ fn main() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
-    let bare = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let bare_reqwest = BarePost::reqwest_client();
     for tasks in [1, 16, 64] {
         let (mut base, mut client) = side_by_side(
             tokens,
             |n| {
-                let (bare, url, body, key) = (bare.clone(), url.clone(), body.clone(), key.clone());
+                let (http, bare) = (bare_reqwest.clone(), Arc::clone(&bare));
                 concurrent(&runtime, n, tasks, move || {
-                    let request = bare
-                        .post(url.as_str())
-                        .timeout(timeout)
-                        .header("content-type", "application/json")
-                        .header("x-goog-api-key", key.expose_secret())
-                        .body(body.clone());
-                    async move {
-                        let response = request.send().await.unwrap();
-                        assert_eq!(response.status(), 200);
-                        response.bytes().await.unwrap();
-                    }
+                    let (http, bare) = (http.clone(), Arc::clone(&bare));
+                    async move { bare.post_reqwest(&http, timeout).await }
                 })
             },
             |n| {

@@ -17,9 +17,10 @@
 
 use std::time::{Duration, Instant};
 
+use gemini_token_conformance::bare::BarePost;
 use gemini_token_core::{
     ApiKey, CreateAuthTokenConfig, Endpoint, LiveConnectConfig, LiveConnectConstraints, Lock,
-    RetryPolicy, prepare,
+    RetryPolicy,
 };
 use gemini_token_emulator::Emulator;
 use gemini_token_reqwest::core::setup::Modality;
@@ -58,9 +59,7 @@ fn main() {
     let config = config();
     let endpoint = Endpoint::new(emulator.base_url(), "v1alpha").unwrap();
     // The bytes the clients send, for the bare posts to send too.
-    let prepared = prepare(&config, &endpoint, &key, time::OffsetDateTime::now_utc()).unwrap();
-    let body = prepared.request().body().clone();
-    let url = endpoint.url();
+    let bare = BarePost::new(&config, &endpoint, &key).unwrap();
 
     let ureq_client = gemini_token_ureq::Client::builder(key.clone())
         .base_url(emulator.base_url())
@@ -73,21 +72,9 @@ fn main() {
         .build()
         .unwrap();
     let timeout = gemini_token_core::DEFAULT_TIMEOUT;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .timeout_global(Some(timeout))
-        .build()
-        .into();
-    let agent_without_timeout: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .max_redirects(0)
-        .build()
-        .into();
-    let bare_reqwest = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let agent = BarePost::ureq_agent(Some(timeout));
+    let agent_without_timeout = BarePost::ureq_agent(None);
+    let bare_reqwest = BarePost::reqwest_client();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -102,40 +89,14 @@ fn main() {
         }
     };
     for _ in 0..rounds {
-        timed(
-            &mut samples[0],
-            Box::new(|| {
-                let mut response = agent
-                    .post(url.as_str())
-                    .header("content-type", "application/json")
-                    .header("x-goog-api-key", key.expose_secret())
-                    .send(&body[..])
-                    .unwrap();
-                assert_eq!(response.status(), 200);
-                response.body_mut().read_to_vec().unwrap();
-            }),
-        );
+        timed(&mut samples[0], Box::new(|| bare.post_ureq(&agent)));
         timed(
             &mut samples[1],
             Box::new(|| drop(ureq_client.create(&config).unwrap())),
         );
         timed(
             &mut samples[2],
-            Box::new(|| {
-                runtime.block_on(async {
-                    let response = bare_reqwest
-                        .post(url.as_str())
-                        .timeout(timeout)
-                        .header("content-type", "application/json")
-                        .header("x-goog-api-key", key.expose_secret())
-                        .body(body.clone())
-                        .send()
-                        .await
-                        .unwrap();
-                    assert_eq!(response.status(), 200);
-                    response.bytes().await.unwrap();
-                });
-            }),
+            Box::new(|| runtime.block_on(bare.post_reqwest(&bare_reqwest, timeout))),
         );
         timed(
             &mut samples[3],
@@ -143,16 +104,7 @@ fn main() {
         );
         timed(
             &mut samples[4],
-            Box::new(|| {
-                let mut response = agent_without_timeout
-                    .post(url.as_str())
-                    .header("content-type", "application/json")
-                    .header("x-goog-api-key", key.expose_secret())
-                    .send(&body[..])
-                    .unwrap();
-                assert_eq!(response.status(), 200);
-                response.body_mut().read_to_vec().unwrap();
-            }),
+            Box::new(|| bare.post_ureq(&agent_without_timeout)),
         );
     }
 

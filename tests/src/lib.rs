@@ -5,6 +5,7 @@
 // A test-support crate: a vectors file that does not parse must stop the suite loudly.
 #![allow(clippy::panic)]
 
+pub mod bare;
 pub mod clients;
 
 /// The README's examples, compiled as doctests (here, where every crate they use is a
