@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use gemini_token_conformance::bare::BarePost;
-use gemini_token_core::{ApiKey, CreateAuthTokenConfig, Endpoint, RetryPolicy};
+use gemini_token_core::{ApiKey, CreateAuthTokenConfig, Endpoint, PreparedConfig, RetryPolicy};
 use gemini_token_emulator::Emulator;
 
 /// Each (way, concurrency) runs this many times, alternating with its baseline.
@@ -207,25 +207,34 @@ fn main() {
         .unwrap();
     let agent = BarePost::ureq_agent(Some(timeout));
     let bare_ureq = || bare.post_ureq(&agent);
+    let once = Arc::new(PreparedConfig::new(&config).unwrap());
     let client_ureq = || drop(ureq_client.create(&config).unwrap());
+    let client_ureq_prepared = || drop(ureq_client.create_prepared(&once).unwrap());
     for threads in [1, 4] {
         let (mut base, mut client) = side_by_side(
             tokens,
             |n| blocking(n, threads, &bare_ureq),
             |n| blocking(n, threads, &client_ureq),
         );
-        row(
-            "bare ureq",
-            &format!("{threads} thread(s)"),
-            &mut base,
-            None,
+        let (mut base_again, mut prepared) = side_by_side(
+            tokens,
+            |n| blocking(n, threads, &bare_ureq),
+            |n| blocking(n, threads, &client_ureq_prepared),
         );
-        let baseline = base.per_second();
+        let concurrency = format!("{threads} thread(s)");
+        row("bare ureq", &concurrency, &mut base, None);
         row(
-            "gemini-token-ureq",
-            &format!("{threads} thread(s)"),
+            "gemini-token-ureq create",
+            &concurrency,
             &mut client,
-            Some(baseline),
+            Some(base.per_second()),
+        );
+        row("bare ureq", &concurrency, &mut base_again, None);
+        row(
+            "gemini-token-ureq create_prepared",
+            &concurrency,
+            &mut prepared,
+            Some(base_again.per_second()),
         );
     }
 
@@ -259,13 +268,37 @@ fn main() {
                 })
             },
         );
-        row("bare reqwest", &format!("{tasks} task(s)"), &mut base, None);
-        let baseline = base.per_second();
+        let (mut base_again, mut prepared) = side_by_side(
+            tokens,
+            |n| {
+                let (http, bare) = (bare_reqwest.clone(), Arc::clone(&bare));
+                concurrent(&runtime, n, tasks, move || {
+                    let (http, bare) = (http.clone(), Arc::clone(&bare));
+                    async move { bare.post_reqwest(&http, timeout).await }
+                })
+            },
+            |n| {
+                let (client, once) = (reqwest_client.clone(), Arc::clone(&once));
+                concurrent(&runtime, n, tasks, move || {
+                    let (client, once) = (client.clone(), Arc::clone(&once));
+                    async move { drop(client.create_prepared(&once).await.unwrap()) }
+                })
+            },
+        );
+        let concurrency = format!("{tasks} task(s)");
+        row("bare reqwest", &concurrency, &mut base, None);
         row(
-            "gemini-token-reqwest",
-            &format!("{tasks} task(s)"),
+            "gemini-token-reqwest create",
+            &concurrency,
             &mut client,
-            Some(baseline),
+            Some(base.per_second()),
+        );
+        row("bare reqwest", &concurrency, &mut base_again, None);
+        row(
+            "gemini-token-reqwest create_prepared",
+            &concurrency,
+            &mut prepared,
+            Some(base_again.per_second()),
         );
     }
     println!("peak RSS of this process: {} KiB", peak_rss_kib());

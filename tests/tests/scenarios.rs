@@ -347,3 +347,46 @@ fn plain_http_to_another_host_is_refused_before_sending() {
         }
     }
 }
+
+#[test]
+fn a_prepared_config_mints_what_the_config_mints() {
+    let emulator = emulator();
+    let key = gemini_token_core::ApiKey::new(CANARY).unwrap();
+    let config = config()
+        .lock(Lock::SetFields)
+        .expire_in(time::Duration::minutes(10));
+    let once = gemini_token_core::PreparedConfig::new(&config).unwrap();
+    let blocking = gemini_token_ureq::Client::builder(key.clone())
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let async_client = gemini_token_reqwest::Client::builder(key)
+        .base_url(emulator.base_url())
+        .build()
+        .unwrap();
+    blocking.create(&config).unwrap();
+    blocking.create_prepared(&once).unwrap();
+    runtime
+        .block_on(async_client.create_prepared(&once))
+        .unwrap();
+    let stored = emulator.tokens();
+    assert_eq!(stored.len(), 3);
+    for token in &stored[1..] {
+        assert_eq!(
+            token.bidi_generate_content_setup,
+            stored[0].bidi_generate_content_setup
+        );
+        assert_eq!(token.field_mask, stored[0].field_mask);
+        assert_eq!(token.uses, 1);
+        // Durations count from each request.
+        assert!(token.expire_time >= stored[0].expire_time);
+    }
+    assert_eq!(
+        stored[0].field_mask.as_deref(),
+        Some("model,generationConfig.temperature")
+    );
+}

@@ -13,7 +13,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use gemini_token_core::{ApiKey, CreateAuthTokenConfig, Endpoint, prepare, set_field_paths};
+use gemini_token_core::{
+    ApiKey, CreateAuthTokenConfig, Endpoint, PreparedConfig, prepare, prepare_with, set_field_paths,
+};
 
 const FIXTURES: [(&str, &str); 3] = [
     ("minimal", include_str!("fixtures/minimal.json")),
@@ -32,6 +34,10 @@ fn benches(c: &mut Criterion) {
         let config = CreateAuthTokenConfig::from_json(json.as_bytes()).unwrap();
         c.bench_function(&format!("prepare/{name}"), |b| {
             b.iter(|| prepare(black_box(&config), &endpoint, &key, black_box(now)))
+        });
+        let once = PreparedConfig::new(&config).unwrap();
+        c.bench_function(&format!("prepare_with/{name}"), |b| {
+            b.iter(|| prepare_with(black_box(&once), &endpoint, &key, black_box(now)))
         });
         c.bench_function(&format!("from_json/{name}"), |b| {
             b.iter(|| CreateAuthTokenConfig::from_json(black_box(json.as_bytes())))

@@ -8,7 +8,9 @@ use std::time::Duration;
 use crate::api_key::ApiKey;
 use crate::config::CreateAuthTokenConfig;
 use crate::error::{ConfigError, ConfigErrorKind, Error};
-use crate::request::{DEFAULT_API_VERSION, DEFAULT_BASE_URL, Endpoint, prepare};
+use crate::request::{
+    DEFAULT_API_VERSION, DEFAULT_BASE_URL, Endpoint, PreparedConfig, prepare_with,
+};
 use crate::retry::{Retry, RetryPolicy};
 use crate::token::AuthToken;
 use crate::transport::{Limits, Transport};
@@ -246,8 +248,8 @@ pub fn api_key_from_env(
 
 /// Mints tokens through a [`Transport`]: the logic both transport crates share.
 ///
-/// Each call of [`create`](Self::create) prepares the request as of the transport's
-/// clock, sends it, reads the answer and, on a transient failure, waits as the
+/// Each call of [`create`](Self::create) checks and serializes the config once, then
+/// prepares the request as of the transport's clock, sends it, reads the answer and, on a transient failure, waits as the
 /// [`RetryPolicy`] says and tries again (preparing anew, so durations count from the
 /// new attempt). The error returned is the last attempt's.
 pub struct TokenClient<T> {
@@ -281,13 +283,19 @@ impl<T: Transport> TokenClient<T> {
 
     /// Mints a token for `config`.
     pub async fn create(&self, config: &CreateAuthTokenConfig) -> Result<AuthToken, Error> {
+        self.create_prepared(&PreparedConfig::new(config)?).await
+    }
+
+    /// Mints a token for a config checked and serialized once ([`PreparedConfig`]),
+    /// for a backend that mints many tokens from one config.
+    pub async fn create_prepared(&self, config: &PreparedConfig) -> Result<AuthToken, Error> {
         let started = self.transport.now();
         let policy = &self.options.retry;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let now = self.transport.now();
-            let prepared = prepare(config, &self.options.endpoint, &self.api_key, now)?;
+            let prepared = prepare_with(config, &self.options.endpoint, &self.api_key, now)?;
             let limits = Limits::new(
                 prepared.timeout().unwrap_or(self.options.timeout),
                 self.options.max_response_bytes,

@@ -85,8 +85,8 @@ pub use live::{LiveConnectConfig, LiveConnectConstraints};
 pub use lock::{Lock, LockPath};
 pub use mask::set_field_paths;
 pub use request::{
-    API_KEY_HEADER, DEFAULT_API_VERSION, DEFAULT_BASE_URL, Endpoint, MAX_LIFETIME, PreparedRequest,
-    USER_AGENT_VALUE, prepare,
+    API_KEY_HEADER, DEFAULT_API_VERSION, DEFAULT_BASE_URL, Endpoint, MAX_LIFETIME, PreparedConfig,
+    PreparedRequest, USER_AGENT_VALUE, prepare, prepare_with,
 };
 pub use response::{
     BODY_PREFIX_LIMIT, DEFAULT_EXPIRE_AFTER, DEFAULT_NEW_SESSION_EXPIRE_AFTER, ResponseParser,

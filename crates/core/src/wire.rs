@@ -134,44 +134,29 @@ fn generation_config(config: &LiveConnectConfig) -> Option<Cow<'_, GenerationCon
     (any_flat || config.generation_config.is_some()).then_some(merged)
 }
 
-/// The body, in the REST API's key order: `expireTime`, `newSessionExpireTime`,
-/// `uses`, `bidiGenerateContentSetup`, `fieldMask`.
+/// Writes a field name and its colon, after a comma unless it is the object's first.
+fn field(out: &mut Vec<u8>, name: &str) {
+    if out.len() > 1 {
+        out.push(b',');
+    }
+    out.push(b'"');
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(b"\":");
+}
+
+/// The end of the body, written once per config: `"bidiGenerateContentSetup":{…}` and
+/// `"fieldMask":"…"` (either may be absent), with no comma before.
 ///
 /// Written by hand rather than through a derived struct because the mask is collected
-/// while the setup is written: the setup is serialized once, straight into the body,
-/// and the mask comes out of the same pass.
-pub(crate) fn write_body(
-    times: Times,
-    uses: Option<u32>,
+/// while the setup is written: the setup is serialized once, and the mask comes out of
+/// the same pass.
+pub(crate) fn write_tail(
     setup: Option<&Setup<'_>>,
     lock: &Lock,
 ) -> Result<Vec<u8>, serde_json::Error> {
+    // A stand-in first byte, so that `field` puts commas between fields only.
     let mut out = Vec::with_capacity(512);
     out.push(b'{');
-    let field = |out: &mut Vec<u8>, name: &str| {
-        if out.len() > 1 {
-            out.push(b',');
-        }
-        out.push(b'"');
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(b"\":");
-    };
-    for (name, time) in [
-        ("expireTime", times.expire),
-        ("newSessionExpireTime", times.new_session),
-    ] {
-        if let Some(at) = time {
-            let text = Rfc3339Buf::new(at).map_err(serde::ser::Error::custom)?;
-            field(&mut out, name);
-            out.push(b'"');
-            out.extend_from_slice(text.as_str().as_bytes());
-            out.push(b'"');
-        }
-    }
-    if let Some(uses) = uses {
-        field(&mut out, "uses");
-        serde_json::to_writer(&mut out, &uses)?;
-    }
     let mut mask = String::new();
     if let Some(setup) = setup {
         field(&mut out, "bidiGenerateContentSetup");
@@ -196,6 +181,41 @@ pub(crate) fn write_body(
     if !mask.is_empty() {
         field(&mut out, "fieldMask");
         serde_json::to_writer(&mut out, &mask)?;
+    }
+    out.remove(0);
+    Ok(out)
+}
+
+/// The body, in the REST API's key order: `expireTime`, `newSessionExpireTime`,
+/// `uses`, then the config's `tail` (setup and mask).
+pub(crate) fn write_body(
+    times: Times,
+    uses: Option<u32>,
+    tail: &[u8],
+) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = Vec::with_capacity(96 + tail.len());
+    out.push(b'{');
+    for (name, time) in [
+        ("expireTime", times.expire),
+        ("newSessionExpireTime", times.new_session),
+    ] {
+        if let Some(at) = time {
+            let text = Rfc3339Buf::new(at).map_err(serde::ser::Error::custom)?;
+            field(&mut out, name);
+            out.push(b'"');
+            out.extend_from_slice(text.as_str().as_bytes());
+            out.push(b'"');
+        }
+    }
+    if let Some(uses) = uses {
+        field(&mut out, "uses");
+        serde_json::to_writer(&mut out, &uses)?;
+    }
+    if !tail.is_empty() {
+        if out.len() > 1 {
+            out.push(b',');
+        }
+        out.extend_from_slice(tail);
     }
     out.push(b'}');
     Ok(out)

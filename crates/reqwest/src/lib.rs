@@ -73,7 +73,7 @@ use time::OffsetDateTime;
 
 pub use gemini_token_core::{
     self as core, ApiKey, AuthToken, CreateAuthTokenConfig, Error, LiveConnectConfig,
-    LiveConnectConstraints, Lock, RetryPolicy, TransportError, TransportErrorKind,
+    LiveConnectConstraints, Lock, PreparedConfig, RetryPolicy, TransportError, TransportErrorKind,
 };
 
 /// Builds a [`Client`]: base URL, API version, timeouts, retry policy, your own
@@ -122,6 +122,12 @@ impl Client {
     /// [`RetryPolicy`] says.
     pub async fn create(&self, config: &CreateAuthTokenConfig) -> Result<AuthToken, Error> {
         self.inner.create(config).await
+    }
+
+    /// Mints a token for a config checked and serialized once: for minting many tokens
+    /// from one config, with the least work per token.
+    pub async fn create_prepared(&self, config: &PreparedConfig) -> Result<AuthToken, Error> {
+        self.inner.create_prepared(config).await
     }
 
     /// Where the key came from; when both variables are set, `GOOGLE_API_KEY` wins and
