@@ -19,7 +19,7 @@ use gemini_token_core::{ApiKey, CreateAuthTokenConfig, Endpoint, PreparedConfig,
 use gemini_token_emulator::Emulator;
 
 /// Each (way, concurrency) runs this many times, alternating with its baseline.
-const REPEATS: usize = 2;
+const REPEATS: usize = 10;
 
 struct Args {
     tokens: usize,
