@@ -72,10 +72,18 @@ impl Run {
     }
 
     fn percentile(&mut self, p: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
         self.latencies.sort_unstable();
         let index = ((self.latencies.len() as f64 - 1.0) * p).round() as usize;
         self.latencies[index]
     }
+}
+
+/// Worker `i`'s share of `tokens` split among `workers`: all of them, to the token.
+fn share(tokens: usize, workers: usize, i: usize) -> usize {
+    tokens / workers + usize::from(i < tokens % workers)
 }
 
 /// Runs `once` `tokens` times on `threads` threads.
@@ -83,9 +91,9 @@ fn blocking(tokens: usize, threads: usize, once: &(dyn Fn() + Sync)) -> Run {
     let started = Instant::now();
     let latencies = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    (0..tokens / threads)
+            .map(|i| {
+                scope.spawn(move || {
+                    (0..share(tokens, threads, i))
                         .map(|_| {
                             let t = Instant::now();
                             once();
@@ -121,11 +129,12 @@ where
     runtime.block_on(async {
         let started = Instant::now();
         let handles: Vec<_> = (0..tasks)
-            .map(|_| {
+            .map(|i| {
                 let once = Arc::clone(&once);
                 tokio::spawn(async move {
-                    let mut latencies = Vec::with_capacity(tokens / tasks);
-                    for _ in 0..tokens / tasks {
+                    let mine = share(tokens, tasks, i);
+                    let mut latencies = Vec::with_capacity(mine);
+                    for _ in 0..mine {
                         let t = Instant::now();
                         once().await;
                         latencies.push(t.elapsed());
@@ -157,6 +166,24 @@ fn side_by_side(
         client_runs.push(client(tokens / REPEATS));
     }
     (Run::merge(base_runs), Run::merge(client_runs))
+}
+
+/// A way of minting, measured over `n` tokens.
+type Way<'a> = Box<dyn FnMut(usize) -> Run + 'a>;
+
+/// Runs each of `ways` side by side with the bare baseline, and prints the rows.
+fn compare(
+    tokens: usize,
+    library: &str,
+    concurrency: &str,
+    bare: &mut dyn FnMut(usize) -> Run,
+    ways: Vec<(&str, Way<'_>)>,
+) {
+    for (name, mut way) in ways {
+        let (mut base, mut client) = side_by_side(tokens, &mut *bare, &mut way);
+        row(&format!("bare {library}"), concurrency, &mut base, None);
+        row(name, concurrency, &mut client, Some(base.per_second()));
+    }
 }
 
 fn row(way: &str, concurrency: &str, run: &mut Run, baseline: Option<f64>) {
@@ -211,30 +238,21 @@ fn main() {
     let client_ureq = || drop(ureq_client.create(&config).unwrap());
     let client_ureq_prepared = || drop(ureq_client.create_prepared(&once).unwrap());
     for threads in [1, 4] {
-        let (mut base, mut client) = side_by_side(
+        compare(
             tokens,
-            |n| blocking(n, threads, &bare_ureq),
-            |n| blocking(n, threads, &client_ureq),
-        );
-        let (mut base_again, mut prepared) = side_by_side(
-            tokens,
-            |n| blocking(n, threads, &bare_ureq),
-            |n| blocking(n, threads, &client_ureq_prepared),
-        );
-        let concurrency = format!("{threads} thread(s)");
-        row("bare ureq", &concurrency, &mut base, None);
-        row(
-            "gemini-token-ureq create",
-            &concurrency,
-            &mut client,
-            Some(base.per_second()),
-        );
-        row("bare ureq", &concurrency, &mut base_again, None);
-        row(
-            "gemini-token-ureq create_prepared",
-            &concurrency,
-            &mut prepared,
-            Some(base_again.per_second()),
+            "ureq",
+            &format!("{threads} thread(s)"),
+            &mut |n| blocking(n, threads, &bare_ureq),
+            vec![
+                (
+                    "gemini-token-ureq create",
+                    Box::new(|n| blocking(n, threads, &client_ureq)),
+                ),
+                (
+                    "gemini-token-ureq create_prepared",
+                    Box::new(|n| blocking(n, threads, &client_ureq_prepared)),
+                ),
+            ],
         );
     }
 
@@ -251,54 +269,39 @@ fn main() {
         .unwrap();
     let bare_reqwest = BarePost::reqwest_client();
     for tasks in [1, 16, 64] {
-        let (mut base, mut client) = side_by_side(
+        let mut bare_post = |n| {
+            let (http, bare) = (bare_reqwest.clone(), Arc::clone(&bare));
+            concurrent(&runtime, n, tasks, move || {
+                let (http, bare) = (http.clone(), Arc::clone(&bare));
+                async move { bare.post_reqwest(&http, timeout).await }
+            })
+        };
+        let create = |n| {
+            let (client, config) = (reqwest_client.clone(), Arc::clone(&config));
+            concurrent(&runtime, n, tasks, move || {
+                let (client, config) = (client.clone(), Arc::clone(&config));
+                async move { drop(client.create(&config).await.unwrap()) }
+            })
+        };
+        let create_prepared = |n| {
+            let (client, once) = (reqwest_client.clone(), Arc::clone(&once));
+            concurrent(&runtime, n, tasks, move || {
+                let (client, once) = (client.clone(), Arc::clone(&once));
+                async move { drop(client.create_prepared(&once).await.unwrap()) }
+            })
+        };
+        compare(
             tokens,
-            |n| {
-                let (http, bare) = (bare_reqwest.clone(), Arc::clone(&bare));
-                concurrent(&runtime, n, tasks, move || {
-                    let (http, bare) = (http.clone(), Arc::clone(&bare));
-                    async move { bare.post_reqwest(&http, timeout).await }
-                })
-            },
-            |n| {
-                let (client, config) = (reqwest_client.clone(), Arc::clone(&config));
-                concurrent(&runtime, n, tasks, move || {
-                    let (client, config) = (client.clone(), Arc::clone(&config));
-                    async move { drop(client.create(&config).await.unwrap()) }
-                })
-            },
-        );
-        let (mut base_again, mut prepared) = side_by_side(
-            tokens,
-            |n| {
-                let (http, bare) = (bare_reqwest.clone(), Arc::clone(&bare));
-                concurrent(&runtime, n, tasks, move || {
-                    let (http, bare) = (http.clone(), Arc::clone(&bare));
-                    async move { bare.post_reqwest(&http, timeout).await }
-                })
-            },
-            |n| {
-                let (client, once) = (reqwest_client.clone(), Arc::clone(&once));
-                concurrent(&runtime, n, tasks, move || {
-                    let (client, once) = (client.clone(), Arc::clone(&once));
-                    async move { drop(client.create_prepared(&once).await.unwrap()) }
-                })
-            },
-        );
-        let concurrency = format!("{tasks} task(s)");
-        row("bare reqwest", &concurrency, &mut base, None);
-        row(
-            "gemini-token-reqwest create",
-            &concurrency,
-            &mut client,
-            Some(base.per_second()),
-        );
-        row("bare reqwest", &concurrency, &mut base_again, None);
-        row(
-            "gemini-token-reqwest create_prepared",
-            &concurrency,
-            &mut prepared,
-            Some(base_again.per_second()),
+            "reqwest",
+            &format!("{tasks} task(s)"),
+            &mut bare_post,
+            vec![
+                ("gemini-token-reqwest create", Box::new(create)),
+                (
+                    "gemini-token-reqwest create_prepared",
+                    Box::new(create_prepared),
+                ),
+            ],
         );
     }
     println!("peak RSS of this process: {} KiB", peak_rss_kib());
