@@ -5,7 +5,8 @@ use std::path::Path;
 
 use gemini_token_core::{
     ApiKey, CreateAuthTokenConfig, Endpoint, Error, KeySource, LiveConnectConfig,
-    LiveConnectConstraints, RetryPolicy, TransportErrorKind, api_key_from_env,
+    LiveConnectConstraints, PreparedConfig, RetryPolicy, TransportErrorKind, api_key_from_env,
+    prepare_with,
 };
 use gemini_token_emulator::Emulator;
 use time::OffsetDateTime;
@@ -41,9 +42,12 @@ pub(crate) fn run(args: MintArgs) -> Result<String, Failure> {
             args.now.unwrap_or_else(OffsetDateTime::now_utc),
         ),
         Output::Human | Output::Json => {
-            // Refuse a bad config before starting an emulator or reading a key.
+            // Check and serialize the config once, and refuse a bad one (times included)
+            // before starting an emulator or reading a key; the client then mints from
+            // the prepared config instead of preparing it again.
+            let once = PreparedConfig::new(&config).map_err(|e| failure(e.into()))?;
             let stand_in = ApiKey::new("check").map_err(|e| Failure::bad_input(e.to_string()))?;
-            gemini_token_core::prepare(&config, &endpoint, &stand_in, OffsetDateTime::now_utc())
+            prepare_with(&once, &endpoint, &stand_in, OffsetDateTime::now_utc())
                 .map_err(failure)?;
             let emulator = args
                 .emulator
@@ -85,7 +89,7 @@ pub(crate) fn run(args: MintArgs) -> Result<String, Failure> {
             }
             let token = builder
                 .build()
-                .and_then(|client| client.create(&config))
+                .and_then(|client| client.create_prepared(&once))
                 .map_err(failure)?;
             let now = OffsetDateTime::now_utc();
             Ok(match args.output {
