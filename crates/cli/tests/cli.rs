@@ -3,39 +3,16 @@
 // Tests stop at the first broken fixture.
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
+use common::{BIN, temp_file, text};
 use gemini_token_conformance::{check_every_vector, error_problems, request_problems};
-
-const BIN: &str = env!("CARGO_BIN_EXE_gemini-token");
 
 /// Runs the binary with no API key in its environment.
 fn run(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_remove("GEMINI_API_KEY")
-        .env_remove("GOOGLE_API_KEY")
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {BIN}: {e}"))
-}
-
-/// A file of this test run's own, with `contents`.
-fn temp_file(contents: &[u8]) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!("gemini-token-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let path = dir.join(format!(
-        "config-{}.json",
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::write(&path, contents).unwrap_or_else(|e| panic!("{e}"));
-    path
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
+    common::run(args, &[])
 }
 
 #[test]

@@ -4,28 +4,22 @@
 // Tests stop at the first broken fixture.
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
 use std::time::Duration;
 
+use common::text;
 use gemini_token_emulator::{Emulator, Fault};
 
-const BIN: &str = env!("CARGO_BIN_EXE_gemini-token");
 const CANARY: &str = "AIzaSyCANARY-cli-hostile-0123456789";
 
+/// Runs the binary with this key in `GEMINI_API_KEY`, or none.
 fn run(args: &[&str], key: Option<&str>) -> Output {
-    let mut command = Command::new(BIN);
-    command
-        .args(args)
-        .env_remove("GEMINI_API_KEY")
-        .env_remove("GOOGLE_API_KEY");
-    if let Some(key) = key {
-        command.env("GEMINI_API_KEY", key);
+    match key {
+        Some(key) => common::run(args, &[("GEMINI_API_KEY", key)]),
+        None => common::run(args, &[]),
     }
-    command.output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]

@@ -4,31 +4,16 @@
 // Tests stop at the first broken fixture.
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-use std::process::{Command, Output};
+mod common;
+
+use std::process::Output;
 use std::time::Duration;
 
+use common::{run, text};
 use gemini_token_emulator::{Emulator, Fault};
 use serde_json::{Value, json};
 
-const BIN: &str = env!("CARGO_BIN_EXE_gemini-token");
 const KEY: &str = "AIzaSyCLI-canary-key-0123456789";
-
-/// Runs the binary with exactly these key variables.
-fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(BIN);
-    command
-        .args(args)
-        .env_remove("GEMINI_API_KEY")
-        .env_remove("GOOGLE_API_KEY");
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command.output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 fn emulator() -> Emulator {
     Emulator::builder().key(KEY).start().unwrap()
