@@ -37,43 +37,32 @@ pub trait Transport: Send + Sync {
     fn now(&self) -> OffsetDateTime;
 }
 
-#[async_trait]
-impl<T: Transport + ?Sized> Transport for Box<T> {
-    async fn send(
-        &self,
-        request: Request<Vec<u8>>,
-        limits: Limits,
-    ) -> Result<Response<Vec<u8>>, TransportError> {
-        (**self).send(request, limits).await
-    }
+/// A transport behind a smart pointer is a transport: `Box<dyn Transport>` and
+/// `Arc<dyn Transport>` included.
+macro_rules! forward_transport {
+    ($($pointer:ident),*) => {$(
+        #[async_trait]
+        impl<T: Transport + ?Sized> Transport for $pointer<T> {
+            async fn send(
+                &self,
+                request: Request<Vec<u8>>,
+                limits: Limits,
+            ) -> Result<Response<Vec<u8>>, TransportError> {
+                (**self).send(request, limits).await
+            }
 
-    async fn sleep(&self, duration: Duration) {
-        (**self).sleep(duration).await;
-    }
+            async fn sleep(&self, duration: Duration) {
+                (**self).sleep(duration).await;
+            }
 
-    fn now(&self) -> OffsetDateTime {
-        (**self).now()
-    }
+            fn now(&self) -> OffsetDateTime {
+                (**self).now()
+            }
+        }
+    )*};
 }
 
-#[async_trait]
-impl<T: Transport + ?Sized> Transport for Arc<T> {
-    async fn send(
-        &self,
-        request: Request<Vec<u8>>,
-        limits: Limits,
-    ) -> Result<Response<Vec<u8>>, TransportError> {
-        (**self).send(request, limits).await
-    }
-
-    async fn sleep(&self, duration: Duration) {
-        (**self).sleep(duration).await;
-    }
-
-    fn now(&self) -> OffsetDateTime {
-        (**self).now()
-    }
-}
+forward_transport!(Box, Arc);
 
 /// The bounds of one attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

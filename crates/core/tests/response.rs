@@ -179,6 +179,10 @@ fn public_types_are_send_and_sync() {
     check::<gemini_token_core::Endpoint>();
     check::<gemini_token_core::Error>();
     check::<gemini_token_core::ConfigError>();
+    // The transport trait is object-safe, and a boxed or shared one is a transport.
+    fn transport<T: gemini_token_core::Transport>() {}
+    transport::<Box<dyn gemini_token_core::Transport>>();
+    transport::<std::sync::Arc<dyn gemini_token_core::Transport>>();
 }
 
 #[test]
