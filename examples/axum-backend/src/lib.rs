@@ -6,6 +6,11 @@
 //! allows one session, for 30 minutes (a new session only in the first minute), with
 //! the model and the system instruction locked.
 //!
+//! Each user may mint a burst of 5 tokens, then one more every 12 seconds
+//! ([`TokenLimiter`]); past that the answer is `429 Too Many Requests` with a
+//! `Retry-After` header. Without such a limit, any signed-in user could spend the
+//! project's token quota for everyone.
+//!
 //! The bearer check is a toy (a fixed table of user tokens); put your own
 //! authentication there.
 
@@ -24,6 +29,10 @@ use gemini_token_reqwest::{
 use serde::Serialize;
 use time::Duration;
 
+mod limit;
+
+pub use limit::{LimiterClock, TokenLimiter};
+
 /// The model every token is locked to.
 pub const MODEL: &str = "gemini-live-2.5-flash-preview";
 
@@ -34,6 +43,8 @@ pub struct AppState {
     pub client: Client,
     /// Bearer token → user name. A stand-in for real authentication.
     pub users: Arc<HashMap<String, String>>,
+    /// How many tokens each user may mint, and how fast.
+    pub limiter: Arc<TokenLimiter>,
 }
 
 /// The routes.
@@ -61,6 +72,12 @@ async fn live_token(State(state): State<AppState>, headers: HeaderMap) -> Respon
     let Some(user) = signed_in_user(&state, &headers) else {
         return error(StatusCode::UNAUTHORIZED, "sign in first");
     };
+    // After the bearer check, so that a stranger can neither spend a user's allowance
+    // nor grow the limiter's map; before minting, so that a refused request costs the
+    // project nothing.
+    if let Err(seconds) = state.limiter.check(user) {
+        return too_many_requests(seconds);
+    }
     let config = CreateAuthTokenConfig::new()
         .uses(1)
         .expire_in(Duration::minutes(30))
@@ -98,4 +115,16 @@ fn signed_in_user<'a>(state: &'a AppState, headers: &HeaderMap) -> Option<&'a st
 
 fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(serde_json::json!({ "error": message }))).into_response()
+}
+
+fn too_many_requests(seconds: u64) -> Response {
+    (
+        StatusCode::TOO_MANY_REQUESTS,
+        [(header::RETRY_AFTER, seconds.to_string())],
+        Json(serde_json::json!({
+            "error": format!("too many token requests; retry in {seconds} s"),
+            "retryAfterSeconds": seconds,
+        })),
+    )
+        .into_response()
 }

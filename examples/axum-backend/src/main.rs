@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use gemini_token_emulator::Emulator;
-use gemini_token_example_axum::{AppState, router};
+use gemini_token_example_axum::{AppState, TokenLimiter, router};
 use gemini_token_reqwest::{ApiKey, Client};
 
 #[tokio::main]
@@ -37,6 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let state = AppState {
         client,
         users: Arc::new(users),
+        limiter: Arc::new(TokenLimiter::default()),
     };
 
     let port = std::env::var("PORT")

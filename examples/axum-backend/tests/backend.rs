@@ -3,28 +3,16 @@
 // Tests stop at the first broken fixture.
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-use std::collections::HashMap;
+mod common;
+
 use std::sync::Arc;
 
 use gemini_token_emulator::Emulator;
-use gemini_token_example_axum::{AppState, MODEL, router};
-use gemini_token_reqwest::{ApiKey, Client};
+use gemini_token_example_axum::{MODEL, TokenLimiter};
 use serde_json::{Value, json};
 
 async fn serve(emulator: &Emulator) -> String {
-    let client = Client::builder(ApiKey::new(emulator.key()).unwrap())
-        .base_url(emulator.base_url())
-        .build()
-        .unwrap();
-    let users = HashMap::from([("t-alice".to_owned(), "Alice".to_owned())]);
-    let app = router(AppState {
-        client,
-        users: Arc::new(users),
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}/api/live-token")
+    common::serve(emulator, Arc::new(TokenLimiter::default())).await
 }
 
 #[tokio::test]
