@@ -65,8 +65,9 @@ pub struct TokenLimiter {
 impl TokenLimiter {
     /// A burst of 5 tokens, then one more every 12 seconds.
     ///
-    /// A user opening a voice session needs one token; a dropped connection or a
-    /// reloaded page needs another, so a few in a row must pass. Sustained, one every
+    /// A user opening a voice session needs one token. Resuming a dropped session
+    /// reuses it, but a reloaded page, a second tab or a session that could not be
+    /// resumed needs another, so a few in a row must pass. Sustained, one every
     /// 12 s is far more than a person talking needs, and caps what one account (or a
     /// script signed in as it) can spend of the project's quota at 300 tokens an hour
     /// after the first 5.
