@@ -261,17 +261,87 @@ impl<'de> Deserialize<'de> for TokenTime {
     }
 }
 
-message! {
-    /// Per-request HTTP options, as the official SDKs accept inside the config (the
-    /// docs' own sample passes `http_options={"api_version": "v1alpha"}`).
-    pub struct HttpOptions {
-        /// The API version, such as `v1alpha` or `v1beta`.
-        api_version: String,
-        /// The base URL, such as `https://generativelanguage.googleapis.com`.
-        base_url: String,
-        /// Extra request headers: user data, sent as given.
-        headers: BTreeMap<String, String>,
-        /// The request timeout in milliseconds.
-        timeout: u64,
+/// Per-request HTTP options, as the official SDKs accept inside the config (the docs'
+/// own sample passes `http_options={"api_version": "v1alpha"}`).
+///
+/// A config is data, so it does not choose where the API key goes: `base_url` is
+/// refused when the request is prepared unless the client opted in
+/// (`ClientBuilder::allow_config_base_url`). `Debug` shows the base URL without any
+/// user name or password, and the headers' names only.
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[non_exhaustive]
+pub struct HttpOptions {
+    /// The API version, such as `v1alpha` or `v1beta`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
+    /// The base URL, such as `https://generativelanguage.googleapis.com`; refused unless
+    /// the client allows a config to choose it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+    /// Extra request headers: user data, sent as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<BTreeMap<String, String>>,
+    /// The request timeout in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<u64>,
+}
+
+impl HttpOptions {
+    /// Options with nothing set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets the API version, such as `v1alpha` or `v1beta`.
+    #[must_use]
+    pub fn api_version(mut self, version: impl Into<String>) -> Self {
+        self.api_version = Some(version.into());
+        self
+    }
+
+    /// Sets the base URL; refused unless the client allows a config to choose it.
+    #[must_use]
+    pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.base_url = Some(base_url.into());
+        self
+    }
+
+    /// Sets extra request headers.
+    #[must_use]
+    pub fn headers(mut self, headers: impl Into<BTreeMap<String, String>>) -> Self {
+        self.headers = Some(headers.into());
+        self
+    }
+
+    /// Sets the request timeout in milliseconds.
+    #[must_use]
+    pub fn timeout(mut self, millis: impl Into<u64>) -> Self {
+        self.timeout = Some(millis.into());
+        self
+    }
+}
+
+impl fmt::Debug for HttpOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpOptions")
+            .field("api_version", &self.api_version)
+            .field(
+                "base_url",
+                &self
+                    .base_url
+                    .as_deref()
+                    .map(crate::request::redact_userinfo),
+            )
+            .field(
+                "headers",
+                &self.headers.as_ref().map(|h| {
+                    h.keys()
+                        .map(|name| (name, "[redacted]"))
+                        .collect::<BTreeMap<_, _>>()
+                }),
+            )
+            .field("timeout", &self.timeout)
+            .finish()
     }
 }

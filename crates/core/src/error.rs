@@ -83,11 +83,9 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    pub(crate) fn new(
-        kind: ConfigErrorKind,
-        path: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
+    /// A `kind` of problem with the setting at `path`, and a `message` that says what
+    /// is allowed; for transports that check settings of their own (TLS roots).
+    pub fn new(kind: ConfigErrorKind, path: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             kind,
             path: path.into(),

@@ -1,6 +1,7 @@
 //! Preparing the `POST {base}/{version}/auth_tokens` request: every check, then the URL,
 //! the headers and the body.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration as StdDuration;
 
@@ -29,7 +30,13 @@ pub const USER_AGENT_VALUE: &str = concat!("gemini-token/", env!("CARGO_PKG_VERS
 /// Where tokens are minted: a base URL and an API version, checked once when made.
 ///
 /// The key goes only over HTTPS, or over plain HTTP to this machine (`localhost`,
-/// `127.0.0.0/8`, `[::1]`), where the emulator runs; any other URL is refused.
+/// `127.0.0.0/8`, `[::1]`), where the emulator runs; any other URL is refused. A base
+/// URL may not carry a user name or password (`https://user:pw@proxy/`): the Live URL
+/// handed to browsers is built from it.
+///
+/// The endpoint belongs to whoever builds the client, not to the config: a config whose
+/// `http_options.base_url` names another URL is refused when it is prepared, unless the
+/// endpoint was made with [`allow_config_base_url`](Self::allow_config_base_url).
 ///
 /// ```
 /// use gemini_token_core::Endpoint;
@@ -45,6 +52,7 @@ pub struct Endpoint {
     api_version: String,
     uri: Uri,
     live_url_prefix: Arc<str>,
+    config_base_url: bool,
 }
 
 impl Default for Endpoint {
@@ -58,6 +66,7 @@ impl Default for Endpoint {
                 "wss://generativelanguage.googleapis.com/ws/google.ai.generativelanguage.v1alpha.\
                  GenerativeService.BidiGenerateContentConstrained?access_token=",
             ),
+            config_base_url: false,
         }
     }
 }
@@ -84,10 +93,22 @@ impl Endpoint {
                 format!("`{api_version}` is not an API version such as v1alpha or v1beta"),
             ));
         }
+        // Every message below shows the URL without any user name or password in it.
+        let shown = redact_userinfo(base_url);
         let base = base_url.trim_end_matches('/');
         let uri: Uri = format!("{base}/{api_version}/auth_tokens")
             .parse()
-            .map_err(|_| invalid("base_url", format!("`{base_url}` is not a URL")))?;
+            .map_err(|_| invalid("base_url", format!("`{shown}` is not a URL")))?;
+        if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+            return Err(invalid(
+                "base_url",
+                format!(
+                    "`{shown}` carries a user name or password; they would be copied into the \
+                     Live API URL handed to browsers: give a proxy's credentials to the HTTP \
+                     client instead"
+                ),
+            ));
+        }
         let host = uri.host().unwrap_or_default();
         let live_scheme = match uri.scheme_str() {
             Some("https") => "wss",
@@ -96,7 +117,7 @@ impl Endpoint {
                 return Err(invalid(
                     "base_url",
                     format!(
-                        "`{base_url}` is plain HTTP to a host that is not this machine; the API \
+                        "`{shown}` is plain HTTP to a host that is not this machine; the API \
                          key goes only over HTTPS (or plain HTTP to localhost, for the emulator)"
                     ),
                 ));
@@ -104,14 +125,14 @@ impl Endpoint {
             _ => {
                 return Err(invalid(
                     "base_url",
-                    format!("`{base_url}` is not an http:// or https:// URL"),
+                    format!("`{shown}` is not an http:// or https:// URL"),
                 ));
             }
         };
         if uri.query().is_some() || base_url.contains('#') {
             return Err(invalid(
                 "base_url",
-                format!("`{base_url}` has a query or fragment; a base URL has neither"),
+                format!("`{shown}` has a query or fragment; a base URL has neither"),
             ));
         }
         let authority = uri.authority().map_or("", |a| a.as_str());
@@ -131,7 +152,24 @@ impl Endpoint {
             api_version: api_version.to_owned(),
             uri,
             live_url_prefix: live_url_prefix.into(),
+            config_base_url: false,
         })
+    }
+
+    /// Lets a config's `http_options.base_url` replace this endpoint's base URL for
+    /// its request. Off by default: a config is data (read from a file, a database, a
+    /// form) and must not decide where the API key is sent. Turn it on only when every
+    /// config this endpoint meets is as trusted as the code that built it.
+    #[must_use]
+    pub fn allow_config_base_url(mut self) -> Self {
+        self.config_base_url = true;
+        self
+    }
+
+    /// Whether a config's `http_options.base_url` may replace the base URL
+    /// ([`allow_config_base_url`](Self::allow_config_base_url)).
+    pub fn allows_config_base_url(&self) -> bool {
+        self.config_base_url
     }
 
     /// The base URL.
@@ -233,7 +271,7 @@ pub fn prepare(
 /// assert_eq!(fast.request().body(), plain.request().body());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PreparedConfig {
     expire_time: Option<TokenTime>,
     new_session_expire_time: Option<TokenTime>,
@@ -245,6 +283,23 @@ pub struct PreparedConfig {
     api_version: Option<String>,
     headers: Vec<(HeaderName, HeaderValue)>,
     timeout: Option<StdDuration>,
+}
+
+impl fmt::Debug for PreparedConfig {
+    /// A config's base URL is shown without credentials; its extra headers' values are
+    /// marked sensitive, and show as such.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PreparedConfig")
+            .field("expire_time", &self.expire_time)
+            .field("new_session_expire_time", &self.new_session_expire_time)
+            .field("uses", &self.uses)
+            .field("tail", &String::from_utf8_lossy(&self.tail))
+            .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
+            .field("api_version", &self.api_version)
+            .field("headers", &self.headers)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 impl PreparedConfig {
@@ -306,6 +361,16 @@ pub fn prepare_with(
     let endpoint = if config.base_url.is_none() && config.api_version.is_none() {
         endpoint
     } else {
+        if config.base_url.is_some() && !endpoint.config_base_url {
+            return Err(config_error(
+                ConfigErrorKind::InvalidEndpoint,
+                "http_options.base_url",
+                "a config may not choose where the API key is sent: set the base URL on the \
+                 client (`ClientBuilder::base_url`), or build the client with \
+                 `allow_config_base_url()` if every config it reads is trusted",
+            )
+            .into());
+        }
         let base_url = config.base_url.as_deref().unwrap_or(&endpoint.base_url);
         let version = config
             .api_version
@@ -412,6 +477,19 @@ pub(crate) fn is_loopback(host: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
+/// `url` with any user name and password in its authority replaced by `[redacted]`, for
+/// messages and `Debug`: `https://user:pw@host/` becomes `https://[redacted]@host/`.
+pub(crate) fn redact_userinfo(url: &str) -> std::borrow::Cow<'_, str> {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}[redacted]{}", &url[..start], &url[start + at..]).into(),
+        None => url.into(),
+    }
+}
+
 /// Headers a config's `http_options` may not set: the request is wrong without ours.
 const RESERVED_HEADERS: &[&str] = &[
     "x-goog-api-key",
@@ -431,8 +509,10 @@ fn extra_header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), Co
             "`{name}` is set by this library and may not be replaced"
         )));
     }
-    let value = HeaderValue::from_str(value)
+    let mut value = HeaderValue::from_str(value)
         .map_err(|_| invalid("the value holds characters a header cannot carry".to_owned()))?;
+    // A config's headers may carry credentials (a proxy's): keep them out of `Debug`.
+    value.set_sensitive(true);
     Ok((header, value))
 }
 

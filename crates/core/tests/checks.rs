@@ -165,13 +165,27 @@ fn endpoints_send_the_key_only_over_https_or_to_this_machine() {
     let err = Endpoint::new("https://example.com", "v1/../x").unwrap_err();
     assert_eq!(err.path(), "api_version");
 
-    // The same rule when a config's http_options choose the URL.
+    // The same rule when a client lets a config's http_options choose the URL.
     let options = HttpOptions::new().base_url("http://192.168.1.1");
-    let err = refusal(&CreateAuthTokenConfig::new().http_options(options));
-    assert_eq!(
-        (err.0, err.1.as_str()),
-        (ConfigErrorKind::InvalidEndpoint, "http_options.base_url")
-    );
+    let key = ApiKey::new("AIzaSy-checks").unwrap();
+    let trusting = Endpoint::default().allow_config_base_url();
+    match prepare(
+        &CreateAuthTokenConfig::new().http_options(options),
+        &trusting,
+        &key,
+        now(),
+    ) {
+        Err(Error::Config(e)) => assert_eq!(
+            (e.kind(), e.path(), e.message()),
+            (
+                &ConfigErrorKind::InvalidEndpoint,
+                "http_options.base_url",
+                "`http://192.168.1.1` is plain HTTP to a host that is not this machine; the API \
+                 key goes only over HTTPS (or plain HTTP to localhost, for the emulator)"
+            )
+        ),
+        other => panic!("want a config error, got {other:?}"),
+    }
 }
 
 #[test]

@@ -1,0 +1,217 @@
+//! Where the API key may go, and what a base URL may not leak: a config does not choose
+//! the endpoint unless the client opted in, and credentials in a base URL are refused
+//! and never shown.
+
+// Tests stop at the first broken fixture.
+#![allow(clippy::panic, clippy::unwrap_used)]
+
+use std::collections::BTreeMap;
+
+use gemini_token_core::{
+    ApiKey, BuildClient, ClientBuilder, ClientParts, ConfigErrorKind, CreateAuthTokenConfig,
+    Endpoint, Error, HttpOptions, KeySource, PreparedConfig, prepare,
+};
+use time::macros::datetime;
+
+const KEY: &str = "AIzaSy-endpoint-canary";
+
+fn key() -> ApiKey {
+    ApiKey::new(KEY).unwrap()
+}
+
+fn now() -> time::OffsetDateTime {
+    datetime!(2026-01-01 00:00 UTC)
+}
+
+fn attacker_config() -> CreateAuthTokenConfig {
+    CreateAuthTokenConfig::from_json(br#"{"http_options":{"base_url":"https://attacker.example"}}"#)
+        .unwrap()
+}
+
+fn config_error(result: Result<impl std::fmt::Debug, Error>) -> (ConfigErrorKind, String, String) {
+    match result {
+        Err(Error::Config(e)) => (
+            e.kind().clone(),
+            e.path().to_owned(),
+            e.message().to_owned(),
+        ),
+        other => panic!("want a config error, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_config_does_not_choose_where_the_key_goes() {
+    let refused = config_error(prepare(
+        &attacker_config(),
+        &Endpoint::default(),
+        &key(),
+        now(),
+    ));
+    assert_eq!(
+        refused,
+        (
+            ConfigErrorKind::InvalidEndpoint,
+            "http_options.base_url".to_owned(),
+            "a config may not choose where the API key is sent: set the base URL on the client \
+             (`ClientBuilder::base_url`), or build the client with `allow_config_base_url()` if \
+             every config it reads is trusted"
+                .to_owned()
+        )
+    );
+    // Prepared once, the same refusal on every request.
+    let once = PreparedConfig::new(&attacker_config()).unwrap();
+    let emulator = Endpoint::new("http://127.0.0.1:9", "v1alpha").unwrap();
+    assert_eq!(
+        config_error(gemini_token_core::prepare_with(
+            &once,
+            &emulator,
+            &key(),
+            now()
+        ))
+        .1,
+        "http_options.base_url"
+    );
+}
+
+#[test]
+fn a_client_that_opted_in_lets_a_config_choose() {
+    let trusting = Endpoint::default().allow_config_base_url();
+    assert!(trusting.allows_config_base_url());
+    assert!(!Endpoint::default().allows_config_base_url());
+    let prepared = prepare(&attacker_config(), &trusting, &key(), now()).unwrap();
+    assert_eq!(
+        prepared.request().uri(),
+        "https://attacker.example/v1alpha/auth_tokens"
+    );
+}
+
+#[test]
+fn an_api_version_in_a_config_is_still_allowed() {
+    // It changes the path, never the host the key goes to.
+    let config =
+        CreateAuthTokenConfig::new().http_options(HttpOptions::new().api_version("v1beta"));
+    let prepared = prepare(&config, &Endpoint::default(), &key(), now()).unwrap();
+    assert_eq!(
+        prepared.request().uri(),
+        "https://generativelanguage.googleapis.com/v1beta/auth_tokens"
+    );
+}
+
+/// A transport crate's client reduced to what it was built with.
+#[derive(Debug)]
+struct Parts(ClientParts<()>);
+
+impl BuildClient for Parts {
+    type Http = ();
+    fn build_client(parts: ClientParts<()>) -> Result<Self, Error> {
+        Ok(Parts(parts))
+    }
+}
+
+#[test]
+fn the_client_builder_opts_in_on_its_endpoint_only_when_asked() {
+    let Parts(plain) = ClientBuilder::<Parts>::new(key(), KeySource::Given)
+        .build()
+        .unwrap();
+    assert!(!plain.options.endpoint.allows_config_base_url());
+    let Parts(trusting) = ClientBuilder::<Parts>::new(key(), KeySource::Given)
+        .base_url("http://127.0.0.1:1")
+        .allow_config_base_url()
+        .build()
+        .unwrap();
+    assert!(trusting.options.endpoint.allows_config_base_url());
+    assert_eq!(
+        trusting.options.endpoint.url(),
+        "http://127.0.0.1:1/v1alpha/auth_tokens"
+    );
+}
+
+#[test]
+fn credentials_in_a_base_url_are_refused_and_not_repeated() {
+    for (url, shown) in [
+        (
+            "https://user:pw@proxy.example/gemini",
+            "https://[redacted]@proxy.example/gemini",
+        ),
+        (
+            "https://pw@proxy.example",
+            "https://[redacted]@proxy.example",
+        ),
+        (
+            "http://user:pw@127.0.0.1:8080",
+            "http://[redacted]@127.0.0.1:8080",
+        ),
+    ] {
+        let err = Endpoint::new(url, "v1alpha").unwrap_err();
+        assert_eq!(
+            (err.kind(), err.path(), err.message()),
+            (
+                &ConfigErrorKind::InvalidEndpoint,
+                "base_url",
+                format!(
+                    "`{shown}` carries a user name or password; they would be copied into the \
+                     Live API URL handed to browsers: give a proxy's credentials to the HTTP \
+                     client instead"
+                )
+                .as_str()
+            ),
+            "{url}"
+        );
+        assert!(!format!("{err:?}").contains("pw"), "{err:?}");
+    }
+    // Other refusals of a URL with credentials do not repeat them either.
+    for url in ["ftp://user:pw@example.com", "http://user:pw@example.com"] {
+        let err = Endpoint::new(url, "v1alpha").unwrap_err();
+        assert!(err.message().contains("[redacted]@example.com"), "{err}");
+        assert!(!err.to_string().contains("pw"), "{err}");
+    }
+    // Nor from a config, through a client that opted in.
+    let config = CreateAuthTokenConfig::new()
+        .http_options(HttpOptions::new().base_url("https://user:pw@proxy.example"));
+    let trusting = Endpoint::default().allow_config_base_url();
+    let (kind, path, message) = config_error(prepare(&config, &trusting, &key(), now()));
+    assert_eq!(
+        (kind, path.as_str()),
+        (ConfigErrorKind::InvalidEndpoint, "http_options.base_url")
+    );
+    assert!(!message.contains("pw"), "{message}");
+}
+
+#[test]
+fn no_debug_shows_credentials_or_header_values() {
+    let options = HttpOptions::new()
+        .base_url("https://user:pw-canary@proxy.example/x")
+        .headers(BTreeMap::from([(
+            "proxy-authorization".to_owned(),
+            "Basic header-canary".to_owned(),
+        )]));
+    let config = CreateAuthTokenConfig::new().http_options(options.clone());
+    let builder = ClientBuilder::<Parts>::new(key(), KeySource::Given)
+        .base_url("https://user:pw-canary@proxy.example/x");
+    let prepared = PreparedConfig::new(&config).unwrap();
+    let trusting = Endpoint::new("https://proxy.example", "v1alpha")
+        .unwrap()
+        .allow_config_base_url();
+    let mut without_url = options.clone();
+    without_url.base_url = None;
+    let config_without_url = CreateAuthTokenConfig::new().http_options(without_url);
+    let request = prepare(&config_without_url, &trusting, &key(), now()).unwrap();
+    for shown in [
+        format!("{options:?}"),
+        format!("{config:?}"),
+        format!("{builder:?}"),
+        format!("{prepared:?}"),
+        format!("{request:?}"),
+    ] {
+        for secret in ["pw-canary", "header-canary", KEY] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+    }
+    assert!(format!("{options:?}").contains("https://[redacted]@proxy.example/x"));
+    assert!(format!("{options:?}").contains("proxy-authorization"));
+    // The header is still sent as given.
+    assert_eq!(
+        request.request().headers()["proxy-authorization"],
+        "Basic header-canary"
+    );
+}
