@@ -2,14 +2,13 @@
 //! retry decision, in a loop.
 
 use std::fmt;
-use std::hash::{BuildHasher, Hasher};
 use std::time::Duration;
 
 use crate::api_key::ApiKey;
 use crate::config::CreateAuthTokenConfig;
 use crate::error::{ConfigError, ConfigErrorKind, Error};
 use crate::request::{
-    DEFAULT_API_VERSION, DEFAULT_BASE_URL, Endpoint, PreparedConfig, prepare_with,
+    DEFAULT_API_VERSION, DEFAULT_BASE_URL, Endpoint, PreparedConfig, prepare_with, redact_userinfo,
 };
 use crate::retry::{Retry, RetryPolicy};
 use crate::token::AuthToken;
@@ -38,6 +37,9 @@ pub struct ClientOptions {
     pub retry: RetryPolicy,
     /// The most bytes of an answer read; more is an error.
     pub max_response_bytes: usize,
+    /// CA certificates (PEM) to trust instead of the TLS library's built-in roots:
+    /// an emulator's own CA, or a TLS-inspecting proxy's.
+    pub root_certificates: Option<Vec<u8>>,
 }
 
 impl Default for ClientOptions {
@@ -50,6 +52,7 @@ impl Default for ClientOptions {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            root_certificates: None,
         }
     }
 }
@@ -107,6 +110,7 @@ pub struct ClientBuilder<C: BuildClient> {
     key_source: KeySource,
     base_url: Option<String>,
     api_version: Option<String>,
+    config_base_url: bool,
     http: Option<C::Http>,
 }
 
@@ -116,8 +120,9 @@ impl<C: BuildClient> fmt::Debug for ClientBuilder<C> {
             .field("options", &self.options)
             .field("api_key", &self.api_key)
             .field("key_source", &self.key_source)
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(redact_userinfo))
             .field("api_version", &self.api_version)
+            .field("config_base_url", &self.config_base_url)
             .field(
                 "http",
                 &self.http.as_ref().map(|_| std::any::type_name::<C::Http>()),
@@ -135,6 +140,7 @@ impl<C: BuildClient> ClientBuilder<C> {
             key_source,
             base_url: None,
             api_version: None,
+            config_base_url: false,
             http: None,
         }
     }
@@ -183,6 +189,29 @@ impl<C: BuildClient> ClientBuilder<C> {
         self
     }
 
+    /// Trusts the CA certificates in `pem` (one or more `-----BEGIN CERTIFICATE-----`
+    /// blocks) **instead of** the TLS library's built-in roots: for an emulator started
+    /// with TLS, or a TLS-inspecting proxy whose CA signs every certificate you see.
+    /// Calling it again adds more. Not combinable with
+    /// [`http_client`](Self::http_client): add them to your own client instead.
+    #[must_use]
+    pub fn root_certificates(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.options
+            .root_certificates
+            .get_or_insert_with(Vec::new)
+            .extend_from_slice(pem.as_ref());
+        self
+    }
+
+    /// Lets a config's `http_options.base_url` choose where the key is sent, for
+    /// configs as trusted as this code (see [`Endpoint::allow_config_base_url`]). Off by
+    /// default: a config with a base URL is refused.
+    #[must_use]
+    pub fn allow_config_base_url(mut self) -> Self {
+        self.config_base_url = true;
+        self
+    }
+
     /// Sends through the caller's own HTTP client. It must not follow redirects; see
     /// the transport crate's documentation.
     #[must_use]
@@ -198,6 +227,32 @@ impl<C: BuildClient> ClientBuilder<C> {
             let version = self.api_version.as_deref().unwrap_or(DEFAULT_API_VERSION);
             self.options.endpoint = Endpoint::new(base, version)?;
         }
+        if self.config_base_url {
+            self.options.endpoint = self.options.endpoint.allow_config_base_url();
+        }
+        if let Some(pem) = &self.options.root_certificates {
+            let path = "root_certificates";
+            if self.http.is_some() {
+                return Err(ConfigError::new(
+                    ConfigErrorKind::InvalidValue,
+                    path,
+                    "cannot be added to an HTTP client you built: add them to that client",
+                )
+                .into());
+            }
+            if !pem
+                .windows(PEM_CERTIFICATE.len())
+                .any(|w| w == PEM_CERTIFICATE)
+            {
+                return Err(ConfigError::new(
+                    ConfigErrorKind::InvalidValue,
+                    path,
+                    "holds no PEM certificate: give CA certificates as \
+                     `-----BEGIN CERTIFICATE-----` blocks",
+                )
+                .into());
+            }
+        }
         C::build_client(ClientParts {
             options: self.options,
             api_key: self.api_key,
@@ -206,6 +261,9 @@ impl<C: BuildClient> ClientBuilder<C> {
         })
     }
 }
+
+/// How a PEM certificate block starts.
+const PEM_CERTIFICATE: &[u8] = b"-----BEGIN CERTIFICATE-----";
 
 /// Where a client's API key came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -309,7 +367,7 @@ impl<T: Transport> TokenClient<T> {
                 Err(error) => Error::Transport(error),
             };
             let elapsed = Duration::try_from(self.transport.now() - started).unwrap_or_default();
-            match policy.decide(attempt, &error, elapsed, random_unit()) {
+            match policy.decide(attempt, &error, elapsed, self.transport.random()) {
                 Retry::After(delay) => self.transport.sleep(delay).await,
                 Retry::Stop(_) => return Err(error),
             }
@@ -330,13 +388,4 @@ impl<T: Transport> TokenClient<T> {
     pub fn key_source(&self) -> KeySource {
         self.key_source
     }
-}
-
-/// A number in `[0, 1)` for the jitter, from the standard library's per-process random
-/// keys: no dependency and no clock.
-fn random_unit() -> f64 {
-    let bits = std::collections::hash_map::RandomState::new()
-        .build_hasher()
-        .finish();
-    (bits >> 11) as f64 / (1u64 << 53) as f64
 }

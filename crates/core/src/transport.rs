@@ -35,6 +35,23 @@ pub trait Transport: Send + Sync {
 
     /// The current time, for the config's times and the retry budget.
     fn now(&self) -> OffsetDateTime;
+
+    /// A number in `[0, 1)` for the retry wait's jitter. The default draws one from the
+    /// standard library's per-process random keys; a test transport returns known
+    /// numbers, so that every wait can be checked exactly.
+    fn random(&self) -> f64 {
+        random_unit()
+    }
+}
+
+/// A number in `[0, 1)`, from the standard library's per-process random keys: no
+/// dependency and no clock.
+fn random_unit() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let bits = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
+    (bits >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// A transport behind a smart pointer is a transport: `Box<dyn Transport>` and
@@ -57,6 +74,10 @@ macro_rules! forward_transport {
 
             fn now(&self) -> OffsetDateTime {
                 (**self).now()
+            }
+
+            fn random(&self) -> f64 {
+                (**self).random()
             }
         }
     )*};
