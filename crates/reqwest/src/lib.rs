@@ -58,10 +58,21 @@
 //! followed.
 //!
 //! ## Features
-//! - `rustls` (default): TLS through rustls.
-//! - `native-tls`: TLS through the platform's library.
+//! - `rustls` (default): TLS through rustls, trusting the platform's roots
+//!   (`rustls-platform-verifier`, reqwest's default).
+//! - `native-tls`: TLS through the platform's library (OpenSSL on Linux), trusting the
+//!   system's roots.
+//!
+//! When both are on, **`native-tls` wins**, in this crate and in `gemini-token-ureq`
+//! alike: `rustls` is the default, and Cargo cannot turn a default feature off from
+//! elsewhere in a dependency tree, so `native-tls` being on means somebody asked for
+//! it. With neither, only plain HTTP to this machine works, and a client for an
+//! `https://` URL is refused when built. [`ClientBuilder::root_certificates`] replaces
+//! the roots with the CA certificates you give, with either library.
 
 #![forbid(unsafe_code)]
+
+mod tls;
 
 use std::fmt;
 use std::time::Duration;
@@ -143,11 +154,15 @@ impl BuildClient for Client {
     fn build_client(parts: ClientParts<reqwest::Client>) -> Result<Self, Error> {
         let http = match parts.http.clone() {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .connect_timeout(parts.options.connect_timeout)
-                .build()
-                .map_err(|e| transport_error(e, Duration::ZERO))?,
+            None => tls::configure(
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .connect_timeout(parts.options.connect_timeout),
+                &parts.options.endpoint,
+                parts.options.root_certificates.as_deref(),
+            )?
+            .build()
+            .map_err(|e| transport_error(e, Duration::ZERO))?,
         };
         Ok(Self {
             inner: std::sync::Arc::new(TokenClient::new(ReqwestTransport { http }, parts)),

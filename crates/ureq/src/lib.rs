@@ -56,12 +56,22 @@
 //! are read up to a cap (1 MiB by default).
 //!
 //! ## Features
-//! - `rustls` (default): TLS through rustls.
-//! - `native-tls`: TLS through the platform's library.
+//! - `rustls` (default): TLS through rustls, trusting Mozilla's root certificates
+//!   (`webpki-roots`).
+//! - `native-tls`: TLS through the platform's library (OpenSSL on Linux), trusting the
+//!   system's roots.
+//!
+//! When both are on, **`native-tls` wins**, in this crate and in `gemini-token-reqwest`
+//! alike: `rustls` is the default, and Cargo cannot turn a default feature off from
+//! elsewhere in a dependency tree, so `native-tls` being on means somebody asked for
+//! it. With neither, only plain HTTP to this machine works, and a client for an
+//! `https://` URL is refused when built. [`ClientBuilder::root_certificates`] replaces
+//! the roots with the CA certificates you give, with either library.
 
 #![forbid(unsafe_code)]
 
 mod block_on;
+mod tls;
 
 use std::fmt;
 use std::time::Duration;
@@ -146,12 +156,16 @@ impl BuildClient for Client {
             None => {
                 let timeout = parts.options.timeout;
                 let agent = ureq::Agent::new_with_config(
-                    ureq::Agent::config_builder()
-                        .timeout_connect(Some(parts.options.connect_timeout))
-                        .timeout_global(Some(timeout))
-                        .max_redirects(0)
-                        .http_status_as_error(false)
-                        .build(),
+                    tls::configure(
+                        ureq::Agent::config_builder()
+                            .timeout_connect(Some(parts.options.connect_timeout))
+                            .timeout_global(Some(timeout))
+                            .max_redirects(0)
+                            .http_status_as_error(false),
+                        &parts.options.endpoint,
+                        parts.options.root_certificates.as_deref(),
+                    )?
+                    .build(),
                 );
                 UreqTransport {
                     agent,
