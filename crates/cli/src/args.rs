@@ -57,6 +57,9 @@ Where:
   --base-url URL           The service (default https://generativelanguage.googleapis.com)
   --api-version V          v1alpha (default) or v1beta
   --api-key-file FILE      Read the key from FILE instead of the environment
+  --ca-cert FILE           Trust only the CA certificates in FILE (PEM) for HTTPS:
+                           an emulator's (`gemini-token emulator --tls`) or a
+                           TLS-inspecting proxy's
   --timeout DURATION       Time for one attempt, e.g. 5s (default 15s)
   --retries N              Retries of transient failures (default 2; 0 for none)
   --emulator               Start a local emulator and mint from it (no key needed;
@@ -148,6 +151,7 @@ pub(crate) struct MintArgs {
     pub(crate) base_url: Option<String>,
     pub(crate) api_version: Option<String>,
     pub(crate) api_key_file: Option<PathBuf>,
+    pub(crate) ca_cert: Option<PathBuf>,
     pub(crate) timeout: Option<std::time::Duration>,
     pub(crate) retries: Option<u32>,
     pub(crate) emulator: bool,
@@ -238,6 +242,7 @@ fn parse_mint(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
             "emulator" => mint.emulator = true,
             "config" => mint.config = Some(value()?.into()),
             "api-key-file" => mint.api_key_file = Some(value()?.into()),
+            "ca-cert" => mint.ca_cert = Some(value()?.into()),
             "base-url" => mint.base_url = Some(value()?),
             "timeout" => {
                 let d = duration(&value()?).map_err(invalid)?;
@@ -345,9 +350,11 @@ fn parse_mint(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
             "--now works only with --dry-run or --curl: a real request uses the real clock",
         ));
     }
-    if mint.emulator && (mint.base_url.is_some() || mint.api_key_file.is_some()) {
+    if mint.emulator
+        && (mint.base_url.is_some() || mint.api_key_file.is_some() || mint.ca_cert.is_some())
+    {
         return Err(Failure::bad_input(
-            "--emulator chooses its own URL and key; drop --base-url and --api-key-file",
+            "--emulator chooses its own URL and key; drop --base-url, --api-key-file and --ca-cert",
         ));
     }
     if mint.emulator && mint.output == Output::Curl {

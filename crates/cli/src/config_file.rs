@@ -34,5 +34,18 @@ pub(crate) fn load(path: Option<&Path>) -> Result<CreateAuthTokenConfig, Failure
             "larger than {MAX_CONFIG_BYTES} bytes; a config is a small JSON object"
         )));
     }
-    CreateAuthTokenConfig::from_json(&bytes).map_err(|e| bad(e.to_string()))
+    let config = CreateAuthTokenConfig::from_json(&bytes).map_err(|e| bad(e.to_string()))?;
+    // A file is data: it does not choose where the key goes (the flags do).
+    if config
+        .http_options
+        .as_ref()
+        .is_some_and(|o| o.base_url.is_some())
+    {
+        return Err(bad(
+            "http_options.base_url: a config file may not choose where the API key is sent; \
+             pass --base-url instead"
+                .to_owned(),
+        ));
+    }
+    Ok(config)
 }

@@ -195,3 +195,57 @@ fn no_error_path_shows_the_key() {
     }
     assert_eq!(paths, 13);
 }
+
+#[test]
+fn a_config_file_does_not_choose_where_the_key_goes() {
+    // An emulator stands where the file points: nothing may reach it.
+    let emulator = Emulator::start().unwrap();
+    let file = common::temp_file(
+        format!(
+            r#"{{"uses": 1, "http_options": {{"base_url": "{}"}}}}"#,
+            emulator.base_url()
+        )
+        .as_bytes(),
+    );
+    let path = file.to_str().unwrap();
+    for args in [
+        vec!["mint", "--config", path],
+        vec!["mint", "--config", path, "--dry-run"],
+        vec!["mint", "--config", path, "--emulator"],
+    ] {
+        let out = run(&args, Some(CANARY));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            text(&out.stderr),
+            format!(
+                "gemini-token: config file {path}: http_options.base_url: a config file may not \
+                 choose where the API key is sent; pass --base-url instead\n"
+            ),
+            "{args:?}"
+        );
+    }
+    assert_eq!(emulator.mint_requests(), 0);
+}
+
+#[test]
+fn ca_cert_files_that_are_not_ca_bundles_are_refused() {
+    let emulator = Emulator::start().unwrap();
+    let not_pem = common::temp_file(b"not a certificate");
+    let dir = std::env::temp_dir();
+    for (file, why) in [
+        (
+            not_pem.to_str().unwrap(),
+            "invalid config: root_certificates: holds no PEM certificate: give CA certificates \
+             as `-----BEGIN CERTIFICATE-----` blocks",
+        ),
+        (dir.to_str().unwrap(), "--ca-cert"),
+    ] {
+        let out = run(
+            &["mint", "--base-url", emulator.base_url(), "--ca-cert", file],
+            Some(CANARY),
+        );
+        assert_eq!(out.status.code(), Some(2), "{file}");
+        assert!(text(&out.stderr).contains(why), "{}", text(&out.stderr));
+    }
+    assert_eq!(emulator.mint_requests(), 0);
+}
