@@ -31,6 +31,8 @@ pub struct Settings {
     pub timeout: Duration,
     /// Its cap on answers.
     pub max_response_bytes: usize,
+    /// The CA certificates (PEM) it trusts instead of the built-in roots.
+    pub root_certificates: Option<String>,
 }
 
 impl Settings {
@@ -46,17 +48,22 @@ impl Settings {
                 .max_delay(Duration::from_secs(1)),
             timeout: Duration::from_secs(5),
             max_response_bytes: 1024 * 1024,
+            root_certificates: None,
         }
     }
 
     fn apply<C: BuildClient>(&self) -> Result<C, Error> {
         let key = gemini_token_core::ApiKey::new(self.key.as_str())?;
-        ClientBuilder::<C>::new(key, KeySource::Given)
+        let builder = ClientBuilder::<C>::new(key, KeySource::Given)
             .base_url(self.base_url.as_str())
             .retry(self.retry.clone())
             .timeout(self.timeout)
-            .max_response_bytes(self.max_response_bytes)
-            .build()
+            .max_response_bytes(self.max_response_bytes);
+        match &self.root_certificates {
+            Some(pem) => builder.root_certificates(pem),
+            None => builder,
+        }
+        .build()
     }
 }
 

@@ -247,6 +247,10 @@ impl Transport for UreqTransport {
     }
 }
 
+/// What a failed TLS handshake is called, whichever library failed it.
+const TLS_FAILED: &str =
+    "the TLS handshake failed: is the server's certificate signed by a trusted authority?";
+
 /// A ureq error as a [`TransportError`].
 fn transport_error(error: ureq::Error, timeout: Duration) -> TransportError {
     use ureq::Error as E;
@@ -274,6 +278,13 @@ fn transport_error(error: ureq::Error, timeout: Duration) -> TransportError {
                 format!("no answer within {timeout:?}"),
             )
         }
+        // rustls reports a refused certificate as invalid data on the stream.
+        E::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+            (TransportErrorKind::Connect, TLS_FAILED.to_owned())
+        }
+        E::Tls(_) => (TransportErrorKind::Connect, TLS_FAILED.to_owned()),
+        #[cfg(feature = "native-tls")]
+        E::NativeTls(_) => (TransportErrorKind::Connect, TLS_FAILED.to_owned()),
         E::Io(_) | E::Protocol(_) | E::BodyStalled => (
             TransportErrorKind::Io,
             "the connection failed during the exchange".to_owned(),
