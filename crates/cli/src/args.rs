@@ -81,13 +81,16 @@ const EMULATOR_HELP: &str = "\
 gemini-token emulator: a local emulator of the token service
 
 Usage:
-  gemini-token emulator [--port N] [--key KEY]... [--fault SPEC]...
+  gemini-token emulator [--port N] [--key KEY]... [--fault SPEC]... [--tls]
 
 Answers POST /v1alpha/auth_tokens (and /v1beta) on 127.0.0.1 as the service does,
 lists what it minted at GET /emulator/tokens, and stops on Ctrl-C.
 
 Options:
   --port N         The port (default: one the OS picks).
+  --tls            Serve HTTPS, with a certificate for 127.0.0.1 and localhost made
+                   at start; its CA is written to a PEM file whose path is printed
+                   (give it to `gemini-token mint --ca-cert`).
   --key KEY        A key to accept; repeat for more (default: one random key).
                    The key is printed: use the emulator only with test keys.
   --fault SPEC     Fail the next request, in order; repeat for more:
@@ -111,6 +114,7 @@ pub(crate) struct EmulatorArgs {
     pub(crate) port: u16,
     pub(crate) keys: Vec<String>,
     pub(crate) faults: Vec<gemini_token_emulator::Fault>,
+    pub(crate) tls: bool,
 }
 
 /// What `mint` prints.
@@ -196,6 +200,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
                             .map_err(|e| Failure::bad_input(format!("--fault: {e}")))?;
                         emulator.faults.push(fault);
                     }
+                    Long("tls") => emulator.tls = true,
                     Long("help") | Short('h') => {
                         return Ok(Command::Help(EMULATOR_HELP.to_owned()));
                     }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use gemini_token_core::{ApiKey, CreateAuthTokenConfig, Endpoint, prepare};
+use gemini_token_core::{API_KEY_HEADER, ApiKey, CreateAuthTokenConfig, Endpoint, prepare};
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
 
@@ -39,7 +39,8 @@ pub(crate) fn render(
         .headers()
         .iter()
         .map(|(name, value)| {
-            let shown = if value.is_sensitive() {
+            // The config's own headers are shown as its file gives them.
+            let shown = if name == API_KEY_HEADER {
                 REDACTED
             } else {
                 value.to_str().unwrap_or(REDACTED)

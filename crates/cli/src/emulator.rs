@@ -28,14 +28,34 @@ pub(crate) fn run(args: EmulatorArgs, out: &mut impl Write) -> Result<(), Failur
     for fault in args.faults {
         builder = builder.fault(fault);
     }
+    if args.tls {
+        builder = builder.tls();
+    }
     let emulator = builder
         .start()
         .map_err(|e| failed("cannot start the emulator", &e))?;
     let base = emulator.base_url();
+    // The CA changes on every start: a file of this process's own, removed at the end.
+    let ca_file = args.tls.then(|| {
+        std::env::temp_dir().join(format!(
+            "gemini-token-emulator-{}-ca.pem",
+            std::process::id()
+        ))
+    });
+    if let Some(path) = &ca_file {
+        emulator
+            .write_ca_certificate(path)
+            .map_err(|e| failed("cannot write the CA certificate", &e))?;
+    }
+    let ca_line = ca_file
+        .as_ref()
+        .map(|path| format!("CA certificate: {}\n", path.display()))
+        .unwrap_or_default();
     writeln!(
         out,
         "gemini-token emulator: a local emulator of the token service, not Google's\n\
          base URL: {base}\n\
+         {ca_line}\
          API key:  {}\n\
          minted:   {base}{TOKENS_PATH}\n\
          Ctrl-C stops it.",
@@ -47,6 +67,9 @@ pub(crate) fn run(args: EmulatorArgs, out: &mut impl Write) -> Result<(), Failur
     let _ = stopped.recv();
     let minted = emulator.tokens().len();
     emulator.shutdown();
+    if let Some(path) = &ca_file {
+        let _ = std::fs::remove_file(path);
+    }
     writeln!(out, "stopped after minting {minted} token(s)")
         .map_err(|e| failed("cannot write to stdout", &e))
 }

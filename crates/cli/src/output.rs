@@ -1,7 +1,9 @@
 //! What `mint` prints: for a person, for a script, or as a curl command.
 
 use gemini_token_core::timestamp::{format_duration, format_rfc3339};
-use gemini_token_core::{ApiKey, AuthToken, CreateAuthTokenConfig, Endpoint, prepare};
+use gemini_token_core::{
+    API_KEY_HEADER, ApiKey, AuthToken, CreateAuthTokenConfig, Endpoint, prepare,
+};
 use time::OffsetDateTime;
 
 use crate::Failure;
@@ -64,7 +66,7 @@ pub(crate) fn curl(
     let request = prepared.request();
     let mut out = format!("curl -sS -X POST {}", quote(&request.uri().to_string()));
     for (name, value) in request.headers() {
-        if value.is_sensitive() {
+        if name == API_KEY_HEADER {
             out.push_str(&format!(
                 " \\\n  -H \"{name}: ${{GOOGLE_API_KEY:-$GEMINI_API_KEY}}\""
             ));

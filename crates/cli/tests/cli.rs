@@ -267,6 +267,66 @@ fn emulator_serves_until_interrupted() {
 }
 
 #[test]
+fn an_https_emulator_is_minted_from_with_its_ca_certificate() {
+    use std::io::{BufRead, BufReader};
+
+    let mut child = Command::new(BIN)
+        .args(["emulator", "--key", "cli-tls-key", "--tls"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    while printed.len() < 6 {
+        printed.push(lines.next().unwrap().unwrap());
+    }
+    let base = printed[1].strip_prefix("base URL: ").unwrap().to_owned();
+    assert!(base.starts_with("https://127.0.0.1:"), "{base}");
+    let ca = printed[2]
+        .strip_prefix("CA certificate: ")
+        .unwrap()
+        .to_owned();
+    assert!(
+        std::fs::read_to_string(&ca)
+            .unwrap()
+            .starts_with("-----BEGIN CERTIFICATE-----"),
+        "{ca}"
+    );
+    assert_eq!(printed[3], "API key:  cli-tls-key");
+    assert_eq!(printed[4], format!("minted:   {base}/emulator/tokens"));
+
+    let key = [("GEMINI_API_KEY", "cli-tls-key")];
+    let minted = common::run(
+        &["mint", "--base-url", &base, "--ca-cert", &ca, "--json"],
+        &key,
+    );
+    assert_eq!(minted.status.code(), Some(0), "{}", text(&minted.stderr));
+    let token: serde_json::Value = serde_json::from_slice(&minted.stdout).unwrap();
+    assert!(token["token"].as_str().unwrap().starts_with("auth_tokens/"));
+    // Without the CA the handshake fails: a network error, and nothing minted.
+    let refused = common::run(&["mint", "--base-url", &base, "--retries", "0"], &key);
+    assert_eq!(refused.status.code(), Some(4), "{}", text(&refused.stderr));
+    assert!(
+        text(&refused.stderr).starts_with("gemini-token: network error: "),
+        "{}",
+        text(&refused.stderr)
+    );
+
+    let interrupted = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    assert_eq!(
+        lines.next().unwrap().unwrap(),
+        "stopped after minting 1 token(s)"
+    );
+    // The CA file belonged to that run.
+    assert!(!std::path::Path::new(&ca).exists());
+}
+
+#[test]
 fn emulator_flags_are_checked() {
     for (args, want) in [
         (
