@@ -1,5 +1,7 @@
 //! Faults: the ways the service, or the network in front of it, can fail a request.
 
+use std::fmt;
+use std::io::{self, Write};
 use std::time::Duration;
 
 use crate::google;
@@ -35,6 +37,16 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// The largest body [`Fault::Oversized`] sends: 64 MiB. It is streamed, never held
+    /// in memory; a larger `Oversized` built directly is cut to this.
+    pub const MAX_OVERSIZED: usize = 64 * 1024 * 1024;
+    /// The longest [`Fault::Delay`]: 10 minutes, longer than any client's timeout worth
+    /// testing. A longer `Delay` built directly is cut to this.
+    pub const MAX_DELAY: Duration = Duration::from_secs(600);
+    /// The longest gap between two bytes of [`Fault::Drip`]: 1 second, so that a whole
+    /// answer drips in minutes, not days. A longer `Drip` built directly is cut to this.
+    pub const MAX_DRIP: Duration = Duration::from_secs(1);
+
     /// 429 RESOURCE_EXHAUSTED, with `RetryInfo.retryDelay` when given (`"57s"`).
     pub fn quota_exceeded(retry_delay: Option<&str>) -> Self {
         Self::json(429, google::quota_exceeded_body(retry_delay))
@@ -54,34 +66,77 @@ impl Fault {
         }
     }
 
+    /// [`Fault::Oversized`], refused above [`Fault::MAX_OVERSIZED`] bytes.
+    pub fn oversized(bytes: usize) -> Result<Self, FaultError> {
+        if bytes > Self::MAX_OVERSIZED {
+            return Err(out_of_range(&format!("oversized={bytes}"), "oversized"));
+        }
+        Ok(Self::Oversized(bytes))
+    }
+
+    /// [`Fault::Delay`], refused above [`Fault::MAX_DELAY`].
+    pub fn delay(delay: Duration) -> Result<Self, FaultError> {
+        if delay > Self::MAX_DELAY {
+            return Err(out_of_range(&format!("delay={}", show(delay)), "delay"));
+        }
+        Ok(Self::Delay(delay))
+    }
+
+    /// [`Fault::Drip`], refused when the gap is above [`Fault::MAX_DRIP`].
+    pub fn drip(interval: Duration) -> Result<Self, FaultError> {
+        if interval > Self::MAX_DRIP {
+            return Err(out_of_range(&format!("drip={}", show(interval)), "drip"));
+        }
+        Ok(Self::Drip(interval))
+    }
+
+    /// This fault with its size or duration cut to the maxima, as the server applies
+    /// it (the variants are public, so a fault may be built past them).
+    pub(crate) fn bounded(self) -> Self {
+        match self {
+            Self::Oversized(bytes) => Self::Oversized(bytes.min(Self::MAX_OVERSIZED)),
+            Self::Delay(delay) => Self::Delay(delay.min(Self::MAX_DELAY)),
+            Self::Drip(interval) => Self::Drip(interval.min(Self::MAX_DRIP)),
+            other => other,
+        }
+    }
+
     /// Reads a fault from the command line's form:
     ///
     /// | spec | fault |
     /// |---|---|
     /// | `status=503` | that status, with Google's error JSON for 429 and 503, else an empty body |
     /// | `quota` / `quota=57s` | 429 RESOURCE_EXHAUSTED, with that retry delay |
-    /// | `delay=2s` | wait, then answer |
+    /// | `delay=2s` | wait, then answer (at most 600 s) |
     /// | `reset` | reset the connection |
     /// | `truncate` | half the body |
-    /// | `oversized=2000000` | a 200 body of that many bytes |
+    /// | `oversized=2000000` | a 200 body of that many bytes (at most 67108864) |
     /// | `html` | a proxy's 502 page |
-    /// | `drip=50ms` | one byte every 50 ms |
-    pub fn parse(spec: &str) -> Result<Self, String> {
+    /// | `drip=50ms` | one byte every 50 ms (at most 1 s apart) |
+    ///
+    /// A size or a duration past its maximum is refused, with an error naming the spec
+    /// and the range allowed.
+    pub fn parse(spec: &str) -> Result<Self, FaultError> {
         let (name, value) = spec
             .split_once('=')
             .map_or((spec, None), |(n, v)| (n, Some(v)));
-        let duration = |v: Option<&str>| -> Result<Duration, String> {
-            let text = v.ok_or_else(|| format!("`{spec}` needs a duration, such as {name}=2s"))?;
-            let d = gemini_token_core::timestamp::parse_duration(text)?;
-            Duration::try_from(d).map_err(|_| format!("`{text}` is negative"))
+        let fail = |message: String| FaultError(message);
+        let duration = |v: Option<&str>| -> Result<Duration, FaultError> {
+            let text =
+                v.ok_or_else(|| fail(format!("`{spec}` needs a duration, such as {name}=2s")))?;
+            let d = gemini_token_core::timestamp::parse_duration(text)
+                .map_err(|e| fail(format!("`{spec}`: {e}")))?;
+            Duration::try_from(d).map_err(|_| fail(format!("`{spec}`: `{text}` is negative")))
         };
+        let in_range =
+            |fault: Result<Self, FaultError>| fault.map_err(|_| out_of_range(spec, name));
         match (name, value) {
             ("status", Some(code)) => {
                 let status: u16 = code
                     .parse()
                     .ok()
                     .filter(|s| (100..=599).contains(s))
-                    .ok_or_else(|| format!("`{code}` is not an HTTP status (100 to 599)"))?;
+                    .ok_or_else(|| fail(format!("`{code}` is not an HTTP status (100 to 599)")))?;
                 Ok(match status {
                     429 => Self::quota_exceeded(None),
                     503 => Self::unavailable(),
@@ -93,41 +148,96 @@ impl Fault {
                 })
             }
             ("quota", delay) => Ok(Self::quota_exceeded(delay)),
-            ("delay", v) => Ok(Self::Delay(duration(v)?)),
-            ("drip", v) => Ok(Self::Drip(duration(v)?)),
+            ("delay", v) => in_range(Self::delay(duration(v)?)),
+            ("drip", v) => in_range(Self::drip(duration(v)?)),
             ("reset", None) => Ok(Self::Reset),
             ("truncate", None) => Ok(Self::Truncate),
             ("html", None) => Ok(Self::Html),
-            ("oversized", Some(n)) => n
-                .parse()
-                .map(Self::Oversized)
-                .map_err(|_| format!("`{n}` is not a number of bytes")),
-            _ => Err(format!(
+            ("oversized", Some(n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+                // Digits too many for a usize are out of range, not "not a number".
+                in_range(
+                    n.parse()
+                        .map_or(Err(FaultError(String::new())), Self::oversized),
+                )
+            }
+            ("oversized", _) => Err(fail(format!(
+                "`{spec}` needs a number of bytes, such as oversized=2000000 (0 to {})",
+                Self::MAX_OVERSIZED
+            ))),
+            _ => Err(fail(format!(
                 "`{spec}` is not a fault; use status=CODE, quota[=DELAY], delay=DURATION, \
                  drip=DURATION, reset, truncate, html or oversized=BYTES"
-            )),
+            ))),
         }
     }
 }
 
-/// A body of exactly `bytes` bytes that is valid JSON (as long as `bytes` >= 12):
-/// a token with padding, as an oversized answer would be.
-pub(crate) fn oversized_body(bytes: usize) -> Vec<u8> {
-    let head = br#"{"name":"auth_tokens/oversized","padding":""#;
-    let tail = br#""}"#;
-    if bytes < head.len() + tail.len() {
-        return vec![b' '; bytes];
+/// A fault refused: a spec that is not one, or a size or duration past its maximum.
+/// Its message names the spec and says what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FaultError(String);
+
+impl fmt::Display for FaultError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
-    let mut body = Vec::with_capacity(bytes);
-    body.extend_from_slice(head);
-    body.resize(bytes - tail.len(), b'x');
-    body.extend_from_slice(tail);
-    body
+}
+
+impl std::error::Error for FaultError {}
+
+/// The refusal of a size or duration past its maximum, for the fault `name`.
+fn out_of_range(spec: &str, name: &str) -> FaultError {
+    let allowed = match name {
+        "oversized" => format!("0 to {} bytes (64 MiB)", Fault::MAX_OVERSIZED),
+        "delay" => format!("0s to {}", show(Fault::MAX_DELAY)),
+        _ => format!("0s to {}", show(Fault::MAX_DRIP)),
+    };
+    FaultError(format!("`{spec}` is out of range: {name} takes {allowed}"))
+}
+
+/// A duration in the command line's form where it is whole (`600s`, `50ms`).
+pub(crate) fn show(duration: Duration) -> String {
+    if duration.subsec_nanos() == 0 {
+        format!("{}s", duration.as_secs())
+    } else if duration.subsec_nanos() % 1_000_000 == 0 {
+        format!("{}ms", duration.as_millis())
+    } else {
+        format!("{}ns", duration.as_nanos())
+    }
+}
+
+/// The prefix and suffix of an oversized body: a token with padding between, valid
+/// JSON as long as the body has room for both.
+const OVERSIZED_HEAD: &[u8] = br#"{"name":"auth_tokens/oversized","padding":""#;
+const OVERSIZED_TAIL: &[u8] = br#""}"#;
+
+/// Writes a body of exactly `bytes` bytes that is valid JSON (as long as `bytes` >=
+/// 45), in pieces, so that even the largest never sits in memory.
+pub(crate) fn write_oversized_body(out: &mut impl Write, bytes: usize) -> io::Result<()> {
+    const PAD: [u8; 16 * 1024] = [b'x'; 16 * 1024];
+    const SPACES: [u8; 64] = [b' '; 64];
+    if bytes < OVERSIZED_HEAD.len() + OVERSIZED_TAIL.len() {
+        return out.write_all(&SPACES[..bytes.min(SPACES.len())]);
+    }
+    out.write_all(OVERSIZED_HEAD)?;
+    let mut left = bytes - OVERSIZED_HEAD.len() - OVERSIZED_TAIL.len();
+    while left > 0 {
+        let n = left.min(PAD.len());
+        out.write_all(&PAD[..n])?;
+        left -= n;
+    }
+    out.write_all(OVERSIZED_TAIL)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn oversized_body(bytes: usize) -> Vec<u8> {
+        let mut body = Vec::new();
+        write_oversized_body(&mut body, bytes).unwrap_or_default();
+        body
+    }
 
     #[test]
     fn specs() {
@@ -146,10 +256,105 @@ mod tests {
             Fault::parse("quota=57s"),
             Ok(Fault::quota_exceeded(Some("57s")))
         );
-        assert!(Fault::parse("status=700").is_err());
-        assert!(Fault::parse("delay").is_err());
-        assert!(Fault::parse("explode").is_err());
-        assert_eq!(oversized_body(100).len(), 100);
-        assert!(serde_json::from_slice::<serde_json::Value>(&oversized_body(100)).is_ok());
+        let error = |spec: &str| Fault::parse(spec).map_err(|e| e.to_string());
+        assert_eq!(
+            error("status=700"),
+            Err("`700` is not an HTTP status (100 to 599)".to_owned())
+        );
+        assert_eq!(
+            error("delay"),
+            Err("`delay` needs a duration, such as delay=2s".to_owned())
+        );
+        assert_eq!(
+            error("explode"),
+            Err(
+                "`explode` is not a fault; use status=CODE, quota[=DELAY], delay=DURATION, \
+                 drip=DURATION, reset, truncate, html or oversized=BYTES"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            error("oversized=ten"),
+            Err(
+                "`oversized=ten` needs a number of bytes, such as oversized=2000000 \
+                 (0 to 67108864)"
+                    .to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn sizes_and_durations_past_their_maxima_are_refused() {
+        let error = |spec: &str| Fault::parse(spec).map_err(|e| e.to_string());
+        assert_eq!(
+            Fault::parse("oversized=67108864"),
+            Ok(Fault::Oversized(Fault::MAX_OVERSIZED))
+        );
+        assert_eq!(
+            error("oversized=67108865"),
+            Err(
+                "`oversized=67108865` is out of range: oversized takes 0 to 67108864 bytes \
+                 (64 MiB)"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            error("oversized=999999999999999999999999"),
+            Err(
+                "`oversized=999999999999999999999999` is out of range: oversized takes 0 to \
+                 67108864 bytes (64 MiB)"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            Fault::parse("delay=10m"),
+            Ok(Fault::Delay(Fault::MAX_DELAY))
+        );
+        assert_eq!(
+            error("delay=10m1ms"),
+            Err("`delay=10m1ms` is out of range: delay takes 0s to 600s".to_owned())
+        );
+        assert_eq!(
+            error("drip=1001ms"),
+            Err("`drip=1001ms` is out of range: drip takes 0s to 1s".to_owned())
+        );
+        assert_eq!(
+            Fault::oversized(usize::MAX).map_err(|e| e.to_string()),
+            Err(format!(
+                "`oversized={}` is out of range: oversized takes 0 to 67108864 bytes (64 MiB)",
+                usize::MAX
+            ))
+        );
+        assert_eq!(
+            Fault::delay(Duration::from_secs(3600)).map_err(|e| e.to_string()),
+            Err("`delay=3600s` is out of range: delay takes 0s to 600s".to_owned())
+        );
+        assert_eq!(
+            Fault::drip(Duration::from_millis(1500)).map_err(|e| e.to_string()),
+            Err("`drip=1500ms` is out of range: drip takes 0s to 1s".to_owned())
+        );
+        assert_eq!(
+            Fault::drip(Duration::from_millis(20)),
+            Ok(Fault::Drip(Duration::from_millis(20)))
+        );
+        assert_eq!(
+            Fault::Oversized(usize::MAX).bounded(),
+            Fault::Oversized(Fault::MAX_OVERSIZED)
+        );
+        assert_eq!(
+            Fault::Delay(Duration::MAX).bounded(),
+            Fault::Delay(Fault::MAX_DELAY)
+        );
+    }
+
+    #[test]
+    fn oversized_bodies_are_json_of_the_exact_size() {
+        for bytes in [45, 100, 16 * 1024 + 45, 100_000] {
+            let body = oversized_body(bytes);
+            assert_eq!(body.len(), bytes);
+            let value: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+            assert_eq!(value["name"], "auth_tokens/oversized", "{bytes}");
+        }
+        assert_eq!(oversized_body(10), b"          ");
     }
 }

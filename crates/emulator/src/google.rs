@@ -2,6 +2,7 @@
 //! service is known to send (REFERENCE.md quotes them).
 
 use std::borrow::Cow;
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
@@ -62,6 +63,33 @@ pub(crate) fn error(code: u16, status: &str, message: &str, details: Vec<Value>)
         error["details"] = Value::Array(details);
     }
     Reply::json(code, &json!({ "error": error }))
+}
+
+/// The emulator's answer to a request that did not arrive in full in time: Google's
+/// error shape (the service itself is behind a front end that answers an HTML page).
+pub(crate) fn request_timeout(limit: Duration) -> Reply {
+    error(
+        408,
+        "DEADLINE_EXCEEDED",
+        &format!(
+            "The request did not arrive in full within {} of its first byte.",
+            crate::faults::show(limit)
+        ),
+        Vec::new(),
+    )
+}
+
+/// The emulator's answer to a connection past its cap when every other one is busy.
+pub(crate) fn too_many_connections(cap: usize) -> Reply {
+    error(
+        503,
+        "UNAVAILABLE",
+        &format!(
+            "Too many connections: the emulator's cap is {cap} and every connection is busy. \
+             Try again."
+        ),
+        Vec::new(),
+    )
 }
 
 /// 400 INVALID_ARGUMENT naming the field at fault, as the service does for bad bodies.

@@ -17,15 +17,18 @@
 //! ```
 //!
 //! The emulator is for tests, examples and the command line; no library crate of this
-//! project depends on it.
+//! project depends on it. Its limits (timeouts, a connection cap, bounded faults) keep
+//! one misbehaving client from starving the others; `docs/emulator.md` lists them.
 
 #![forbid(unsafe_code)]
 
 mod faults;
 mod google;
+mod http;
 mod server;
 mod service;
 mod store;
+mod transport;
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -34,21 +37,27 @@ use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::thread::JoinHandle;
+use std::time::Duration;
 
 use time::OffsetDateTime;
 
-pub use faults::Fault;
+pub use faults::{Fault, FaultError};
 pub use google::{
     INVALID_KEY, MASK_INVALID, MASK_MISSES_FIELDS, MISSING_KEY, PROXY_ERROR_PAGE,
     quota_exceeded_body, unavailable_body,
 };
 pub use store::MintedToken;
 
-use server::{Shared, lock};
+use server::{Limits, Shared, lock};
 
 /// The path under which the emulator lists what it minted (`GET`, JSON); the real
 /// service has no such path.
 pub const TOKENS_PATH: &str = service::TOKENS_PATH;
+
+/// The path under which the emulator reports its counters (`GET`, JSON:
+/// `connections`, `openConnections`, `evictedConnections`, `refusedConnections`,
+/// `mintRequests`); the real service has no such path.
+pub const STATS_PATH: &str = service::STATS_PATH;
 
 /// A running emulator. Dropping it stops the server and joins its threads.
 pub struct Emulator {
@@ -81,6 +90,16 @@ impl Emulator {
     /// The base URL to mint at, such as `http://127.0.0.1:40123`.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// How many TCP connections it accepted, refused ones included.
+    pub fn connections(&self) -> u64 {
+        self.shared.counters.accepted.load(Ordering::SeqCst)
+    }
+
+    /// How many connections are open now.
+    pub fn open_connections(&self) -> usize {
+        self.shared.open_connections()
     }
 
     /// The address it listens on.
@@ -154,6 +173,7 @@ pub struct EmulatorBuilder {
     faults: VecDeque<Fault>,
     random: Option<(f64, Vec<Fault>)>,
     keep_tokens: bool,
+    limits: Limits,
 }
 
 impl Default for EmulatorBuilder {
@@ -165,6 +185,7 @@ impl Default for EmulatorBuilder {
             faults: VecDeque::new(),
             random: None,
             keep_tokens: true,
+            limits: Limits::default(),
         }
     }
 }
@@ -178,6 +199,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("faults", &self.faults)
             .field("random", &self.random)
             .field("keep_tokens", &self.keep_tokens)
+            .field("limits", &self.limits)
             .finish()
     }
 }
@@ -235,6 +257,35 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Closes a connection that waits longer than this for a request (its first, or
+    /// the next on a kept-alive connection), without an answer. Default 30 s. Also
+    /// bounds how long one write of an answer may wait for a client that stopped
+    /// reading.
+    #[must_use]
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout;
+        self
+    }
+
+    /// Answers `408` (Google's error JSON, then closes) when a request's head and
+    /// body have not arrived in full this long after its first byte, however steadily
+    /// the bytes trickle in. Default 10 s.
+    #[must_use]
+    pub fn request_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.request_timeout = timeout;
+        self
+    }
+
+    /// Keeps at most this many connections open (default 1024; 0 is taken as 1).
+    /// Past it, a new connection closes the one idle the longest, else the one
+    /// that has been sending its request the longest; when every connection is busy
+    /// answering, the new one is answered `503 UNAVAILABLE` and closed.
+    #[must_use]
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.limits.max_connections = max.max(1);
+        self
+    }
+
     /// Binds and starts serving.
     pub fn start(self) -> io::Result<Emulator> {
         let mut keys = self.keys;
@@ -243,7 +294,7 @@ impl EmulatorBuilder {
                 .ok_or_else(|| io::Error::other("the OS random generator failed"))?;
             keys.push(format!("emulator-{random}"));
         }
-        let listener = TcpListener::bind(self.addr)?;
+        let listener = listen(self.addr, self.limits.max_connections)?;
         let addr = listener.local_addr()?;
         let clock = self
             .clock
@@ -261,13 +312,14 @@ impl EmulatorBuilder {
             }
             None => None,
         };
-        let shared = Arc::new(Shared::new(
+        let shared = Arc::new(Shared::new(server::Config {
             keys,
             clock,
-            self.faults,
-            random,
-            self.keep_tokens,
-        ));
+            faults: self.faults,
+            random_faults: random,
+            keep_tokens: self.keep_tokens,
+            limits: self.limits,
+        }));
         let worker = Arc::clone(&shared);
         let acceptor = std::thread::Builder::new()
             .name("emulator-accept".to_owned())
@@ -279,4 +331,17 @@ impl EmulatorBuilder {
             acceptor: Some(acceptor),
         })
     }
+}
+
+/// Binds a listener whose queue holds a burst as large as the connection cap (the
+/// standard library's holds 128: a client opening more at once waits a second for
+/// its SYN to be sent again).
+fn listen(addr: SocketAddr, backlog: usize) -> io::Result<TcpListener> {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(i32::try_from(backlog).unwrap_or(i32::MAX))?;
+    Ok(socket.into())
 }

@@ -1,45 +1,72 @@
-//! A small HTTP/1.1 server on plain threads: one thread accepts, one thread serves
-//! each connection (keep-alive). Written on the socket rather than on an HTTP library
-//! because the faults need what a library prevents: a body cut short, a reset instead
-//! of an answer, an answer dripped a byte at a time.
+//! A small server on plain threads: one thread accepts, one thread serves each
+//! connection (keep-alive), with a small stack. Blocking threads suit what the
+//! emulator does: faults that write to the raw socket, and (later) TLS through a
+//! blocking stream and a blocking WebSocket on the same port.
+//!
+//! Every connection is registered with its state (idle, reading a request, busy
+//! answering), so that past the connection cap the server can choose whom to close.
 
 use std::collections::{HashMap, VecDeque};
-use std::io::{self, Read, Write};
+use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use serde_json::json;
 use time::OffsetDateTime;
 
-use crate::faults::{Fault, oversized_body};
-use crate::google::{PROXY_ERROR_PAGE, Reply};
-use crate::service::{self, Route};
+use crate::faults::Fault;
+use crate::google::{self, Reply};
+use crate::http;
 use crate::store::MintedToken;
+use crate::transport::TimedSocket;
 
-/// The most a request head may take.
-const MAX_HEAD: usize = 16 * 1024;
-/// The most a request body may take.
-const MAX_BODY: usize = 1024 * 1024;
+/// The stack of a connection thread: half the default. The deepest body the JSON
+/// parser accepts (128 levels, through the setup's checks) needs about 450 KiB in a
+/// debug build, so this leaves twice that. Only the pages a thread touches count as
+/// memory: a thousand idle connections take about 20 MiB.
+const STACK_SIZE: usize = 1024 * 1024;
 
-/// A request as read off the wire.
-#[derive(Debug)]
-pub(crate) struct Request {
-    pub(crate) method: String,
-    pub(crate) path: String,
-    headers: Vec<(String, String)>,
-    pub(crate) body: Vec<u8>,
+/// How many large body buffers are kept for reuse.
+const POOLED_BODIES: usize = 4;
+/// The smallest body buffer worth keeping.
+const POOLED_BODY_MIN: usize = 64 * 1024;
+
+/// How many refused connections may wait for their 503 before more are simply closed.
+const REFUSALS_QUEUED: usize = 64;
+
+/// The time limits and the connection cap.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// How long a connection may wait between requests, or for its first.
+    pub(crate) idle_timeout: Duration,
+    /// How long a request's head and body may take to arrive, from its first byte.
+    pub(crate) request_timeout: Duration,
+    /// How many connections may be open at once.
+    pub(crate) max_connections: usize,
 }
 
-impl Request {
-    /// The first value of a header, by its lowercase name.
-    pub(crate) fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            idle_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+        }
     }
+}
+
+/// Everything the server is started with.
+pub(crate) struct Config {
+    pub(crate) keys: Vec<String>,
+    pub(crate) clock: Box<dyn Fn() -> OffsetDateTime + Send + Sync>,
+    pub(crate) faults: VecDeque<Fault>,
+    pub(crate) random_faults: Option<RandomFaults>,
+    pub(crate) keep_tokens: bool,
+    pub(crate) limits: Limits,
 }
 
 /// What the server threads share with the handle.
@@ -49,14 +76,58 @@ pub(crate) struct Shared {
     pub(crate) faults: Mutex<VecDeque<Fault>>,
     pub(crate) random_faults: Option<RandomFaults>,
     pub(crate) keep_tokens: bool,
+    pub(crate) limits: Limits,
     pub(crate) tokens: Mutex<Vec<MintedToken>>,
     pub(crate) mint_requests: AtomicUsize,
+    pub(crate) counters: Counters,
     stopping: AtomicBool,
     wake: Condvar,
     sleeping: Mutex<()>,
-    connections: Mutex<HashMap<u64, TcpStream>>,
+    registry: Mutex<HashMap<u64, Arc<Slot>>>,
     workers: Mutex<Vec<JoinHandle<()>>>,
+    /// Large body buffers given back, for the next large body on any thread: each
+    /// thread's allocator arena would otherwise keep its own megabyte or two.
+    bodies: Mutex<Vec<Vec<u8>>>,
     next_id: AtomicU64,
+    /// Orders state changes, so that "the oldest idle connection" is well defined.
+    clock_ticks: AtomicU64,
+}
+
+/// Counts of what happened to connections, for tests and benchmarks.
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    /// Connections accepted, refused ones included.
+    pub(crate) accepted: AtomicU64,
+    /// Connections closed to make room for a new one.
+    pub(crate) evicted: AtomicU64,
+    /// Connections answered 503 because every other one was busy.
+    pub(crate) refused: AtomicU64,
+}
+
+/// A connection's state, as the cap sees it.
+const IDLE: u8 = 0;
+const READING: u8 = 1;
+const BUSY: u8 = 2;
+const EVICTED: u8 = 3;
+
+/// One registered connection.
+#[derive(Debug)]
+pub(crate) struct Slot {
+    /// A handle on the socket, to close it from another thread.
+    socket: Option<TcpStream>,
+    state: AtomicU8,
+    /// The tick of the last state change.
+    since: AtomicU64,
+}
+
+impl Slot {
+    fn new(socket: Option<TcpStream>, state: u8, tick: u64) -> Self {
+        Self {
+            socket,
+            state: AtomicU8::new(state),
+            since: AtomicU64::new(tick),
+        }
+    }
 }
 
 /// Faults drawn at random for a share of the requests (for soak tests).
@@ -78,7 +149,7 @@ impl RandomFaults {
     }
 
     /// A fault for this request, with probability `rate`.
-    fn draw(&self) -> Option<Fault> {
+    pub(crate) fn draw(&self) -> Option<Fault> {
         if self.faults.is_empty() {
             return None;
         }
@@ -107,36 +178,34 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    pub(crate) fn new(
-        keys: Vec<String>,
-        clock: Box<dyn Fn() -> OffsetDateTime + Send + Sync>,
-        faults: VecDeque<Fault>,
-        random_faults: Option<RandomFaults>,
-        keep_tokens: bool,
-    ) -> Self {
+    pub(crate) fn new(config: Config) -> Self {
         Self {
-            keys,
-            clock,
-            faults: Mutex::new(faults),
-            random_faults,
-            keep_tokens,
+            keys: config.keys,
+            clock: config.clock,
+            faults: Mutex::new(config.faults),
+            random_faults: config.random_faults,
+            keep_tokens: config.keep_tokens,
+            limits: config.limits,
             tokens: Mutex::new(Vec::new()),
             mint_requests: AtomicUsize::new(0),
+            counters: Counters::default(),
             stopping: AtomicBool::new(false),
             wake: Condvar::new(),
             sleeping: Mutex::new(()),
-            connections: Mutex::new(HashMap::new()),
+            registry: Mutex::new(HashMap::new()),
             workers: Mutex::new(Vec::new()),
+            bodies: Mutex::new(Vec::new()),
             next_id: AtomicU64::new(0),
+            clock_ticks: AtomicU64::new(0),
         }
     }
 
-    fn stopping(&self) -> bool {
+    pub(crate) fn stopping(&self) -> bool {
         self.stopping.load(Ordering::SeqCst)
     }
 
     /// Sleeps `duration`, or less if the server stops; `false` if it is stopping.
-    fn sleep(&self, duration: Duration) -> bool {
+    pub(crate) fn sleep(&self, duration: Duration) -> bool {
         let guard = lock(&self.sleeping);
         let _ = self
             .wake
@@ -144,30 +213,208 @@ impl Shared {
             .unwrap_or_else(PoisonError::into_inner);
         !self.stopping()
     }
+
+    /// An empty buffer for a large request body, reused if one was given back.
+    pub(crate) fn body_buffer(&self) -> Vec<u8> {
+        lock(&self.bodies).pop().unwrap_or_default()
+    }
+
+    /// Takes back a request body's buffer, if it is large and there is room.
+    pub(crate) fn give_back(&self, mut body: Vec<u8>) {
+        if body.capacity() >= POOLED_BODY_MIN {
+            body.clear();
+            let mut bodies = lock(&self.bodies);
+            if bodies.len() < POOLED_BODIES {
+                bodies.push(body);
+            }
+        }
+    }
+
+    /// How many connections are open.
+    pub(crate) fn open_connections(&self) -> usize {
+        lock(&self.registry).len()
+    }
+
+    fn tick(&self) -> u64 {
+        self.clock_ticks.fetch_add(1, Ordering::SeqCst)
+    }
+
+    /// Moves `slot` from state `from` to `to`; `false` if it was not in `from` (it was
+    /// closed to make room, so the connection must end).
+    fn shift(&self, slot: &Slot, from: u8, to: u8) -> bool {
+        let moved = slot
+            .state
+            .compare_exchange(from, to, Ordering::SeqCst, Ordering::SeqCst)
+            .is_ok();
+        if moved {
+            slot.since.store(self.tick(), Ordering::SeqCst);
+        }
+        moved
+    }
+
+    /// The first bytes of a request arrived on an idle connection.
+    pub(crate) fn begin_request(&self, slot: &Slot) -> bool {
+        self.shift(slot, IDLE, READING)
+    }
+
+    /// The request arrived in full; answering it.
+    pub(crate) fn request_read(&self, slot: &Slot) -> bool {
+        self.shift(slot, READING, BUSY)
+    }
+
+    /// Answered; waiting for the next request.
+    pub(crate) fn answered(&self, slot: &Slot) -> bool {
+        self.shift(slot, BUSY, IDLE)
+    }
+
+    /// Makes room for one more connection: under the cap, nothing to do; at it, the
+    /// connection idle the longest is closed, else the one that has been reading its
+    /// request the longest (a slow sender). `false` if every connection is busy
+    /// answering.
+    fn make_room(&self) -> bool {
+        let mut registry = lock(&self.registry);
+        if registry.len() < self.limits.max_connections {
+            return true;
+        }
+        for class in [IDLE, READING] {
+            loop {
+                let victim = registry
+                    .iter()
+                    .filter(|(_, slot)| slot.state.load(Ordering::SeqCst) == class)
+                    .min_by_key(|(_, slot)| slot.since.load(Ordering::SeqCst))
+                    .map(|(id, slot)| (*id, Arc::clone(slot)));
+                let Some((id, slot)) = victim else { break };
+                // The connection may have moved on since the scan; then look again.
+                if slot
+                    .state
+                    .compare_exchange(class, EVICTED, Ordering::SeqCst, Ordering::SeqCst)
+                    .is_ok()
+                {
+                    if let Some(socket) = &slot.socket {
+                        let _ = socket.shutdown(Shutdown::Both);
+                    }
+                    registry.remove(&id);
+                    self.counters.evicted.fetch_add(1, Ordering::SeqCst);
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// The emulator's own counters, as JSON (`GET /emulator/stats`).
+    pub(crate) fn stats(&self) -> Reply {
+        let count = |c: &AtomicU64| c.load(Ordering::SeqCst);
+        Reply::json(
+            200,
+            &json!({
+                "connections": count(&self.counters.accepted),
+                "openConnections": self.open_connections(),
+                "evictedConnections": count(&self.counters.evicted),
+                "refusedConnections": count(&self.counters.refused),
+                "mintRequests": self.mint_requests.load(Ordering::SeqCst),
+            }),
+        )
+    }
 }
 
 /// Accepts connections until the server stops.
 pub(crate) fn accept_loop(listener: TcpListener, shared: Arc<Shared>) {
+    let (refusals, queue) = std::sync::mpsc::sync_channel(REFUSALS_QUEUED);
+    let answer = http::encode(
+        &google::too_many_connections(shared.limits.max_connections),
+        true,
+    );
+    let refuser = std::thread::Builder::new()
+        .name("emulator-refuse".to_owned())
+        .stack_size(STACK_SIZE)
+        .spawn({
+            let shared = Arc::clone(&shared);
+            move || refuse_loop(&queue, &answer, &shared)
+        })
+        .ok();
     for stream in listener.incoming() {
         if shared.stopping() {
             break;
         }
-        let Ok(stream) = stream else { continue };
-        let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
-        if let Ok(clone) = stream.try_clone() {
-            lock(&shared.connections).insert(id, clone);
+        let Ok(stream) = stream else {
+            // Out of file descriptors, say: wait for some to be closed, without spinning.
+            std::thread::sleep(Duration::from_millis(10));
+            continue;
+        };
+        shared.counters.accepted.fetch_add(1, Ordering::SeqCst);
+        if shared.make_room() {
+            spawn_connection(stream, &shared);
+        } else {
+            refuse(stream, &refusals, &shared);
         }
-        let worker = Arc::clone(&shared);
-        let spawned = std::thread::Builder::new()
-            .name(format!("emulator-conn-{id}"))
-            .spawn(move || {
-                serve_connection(stream, &worker);
-                lock(&worker.connections).remove(&id);
-            });
-        let mut workers = lock(&shared.workers);
-        workers.retain(|w| !w.is_finished());
-        if let Ok(handle) = spawned {
+    }
+    drop(refusals);
+    if let Some(refuser) = refuser {
+        let _ = refuser.join();
+    }
+}
+
+fn spawn_connection(stream: TcpStream, shared: &Arc<Shared>) {
+    let _ = stream.set_nodelay(true);
+    // A peer that stops reading an answer is dropped after this long without progress.
+    let _ = stream.set_write_timeout(Some(
+        shared.limits.idle_timeout.max(Duration::from_millis(1)),
+    ));
+    let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
+    let slot = Arc::new(Slot::new(stream.try_clone().ok(), IDLE, shared.tick()));
+    lock(&shared.registry).insert(id, Arc::clone(&slot));
+    let worker = Arc::clone(shared);
+    let spawned = std::thread::Builder::new()
+        .name(format!("emulator-conn-{id}"))
+        .stack_size(STACK_SIZE)
+        .spawn(move || {
+            http::serve_connection(&mut TimedSocket::new(stream), &worker, &slot);
+            lock(&worker.registry).remove(&id);
+        });
+    match spawned {
+        Ok(handle) => {
+            let mut workers = lock(&shared.workers);
+            workers.retain(|w| !w.is_finished());
             workers.push(handle);
+        }
+        Err(_) => {
+            lock(&shared.registry).remove(&id);
+        }
+    }
+}
+
+/// Hands a connection over the cap to the refusing thread, or closes it at once when
+/// that thread is behind.
+fn refuse(stream: TcpStream, refusals: &SyncSender<TcpStream>, shared: &Shared) {
+    shared.counters.refused.fetch_add(1, Ordering::SeqCst);
+    match refusals.try_send(stream) {
+        Ok(()) => {}
+        Err(TrySendError::Full(stream) | TrySendError::Disconnected(stream)) => drop(stream),
+    }
+}
+
+/// Answers each refused connection `503 UNAVAILABLE` (Google's JSON) and closes it,
+/// after reading what it sent for a moment, so that the close is not a reset that
+/// could destroy the answer.
+fn refuse_loop(queue: &Receiver<TcpStream>, answer: &[u8], shared: &Shared) {
+    for mut stream in queue {
+        if shared.stopping() {
+            continue;
+        }
+        let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
+        let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
+        let mut head = [0u8; 4096];
+        let _ = stream.read(&mut head);
+        if stream.write_all(answer).is_ok() {
+            let _ = stream.shutdown(Shutdown::Write);
+            let until = Instant::now() + Duration::from_millis(200);
+            while Instant::now() < until {
+                match stream.read(&mut head) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {}
+                }
+            }
         }
     }
 }
@@ -184,225 +431,13 @@ pub(crate) fn stop(shared: &Shared, addr: SocketAddr, acceptor: Option<JoinHandl
     if let Some(acceptor) = acceptor {
         let _ = acceptor.join();
     }
-    for stream in lock(&shared.connections).values() {
-        let _ = stream.shutdown(Shutdown::Both);
+    for slot in lock(&shared.registry).values() {
+        if let Some(socket) = &slot.socket {
+            let _ = socket.shutdown(Shutdown::Both);
+        }
     }
     let workers = std::mem::take(&mut *lock(&shared.workers));
     for worker in workers {
         let _ = worker.join();
-    }
-}
-
-fn serve_connection(mut stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_nodelay(true);
-    let mut buffer = Vec::with_capacity(4096);
-    while !shared.stopping() {
-        let request = match read_request(&mut stream, &mut buffer) {
-            Ok(Some(request)) => request,
-            Ok(None) => return,
-            Err(reply) => {
-                let _ = write_reply(&mut stream, &reply, true);
-                return;
-            }
-        };
-        let keep_alive = !request
-            .header("connection")
-            .is_some_and(|c| c.eq_ignore_ascii_case("close"));
-        let open = match service::route(&request) {
-            Route::ListTokens => {
-                let reply = service::list_tokens(&lock(&shared.tokens));
-                write_reply(&mut stream, &reply, !keep_alive).is_ok()
-            }
-            Route::NotFound => write_reply(&mut stream, &Reply::not_found(), !keep_alive).is_ok(),
-            Route::Mint { version } => {
-                shared.mint_requests.fetch_add(1, Ordering::SeqCst);
-                let queued = lock(&shared.faults).pop_front();
-                let fault =
-                    queued.or_else(|| shared.random_faults.as_ref().and_then(RandomFaults::draw));
-                answer_mint(&mut stream, shared, &request, version, fault, keep_alive)
-            }
-        };
-        if !open || !keep_alive {
-            return;
-        }
-    }
-}
-
-/// Answers a mint request, through `fault` if there is one; whether the connection
-/// stays open.
-fn answer_mint(
-    stream: &mut TcpStream,
-    shared: &Shared,
-    request: &Request,
-    version: &str,
-    fault: Option<Fault>,
-    keep_alive: bool,
-) -> bool {
-    let mint = || {
-        let (reply, token) = service::mint(request, version, &shared.keys, (shared.clock)());
-        if let Some(token) = token.filter(|_| shared.keep_tokens) {
-            lock(&shared.tokens).push(token);
-        }
-        reply
-    };
-    match fault {
-        None => write_reply(stream, &mint(), !keep_alive).is_ok(),
-        Some(Fault::Delay(delay)) => {
-            shared.sleep(delay) && write_reply(stream, &mint(), !keep_alive).is_ok()
-        }
-        Some(Fault::Status {
-            status,
-            body,
-            content_type,
-        }) => write_reply(stream, &Reply::new(status, content_type, body), !keep_alive).is_ok(),
-        Some(Fault::Html) => {
-            let reply = Reply::new(502, "text/html; charset=UTF-8", PROXY_ERROR_PAGE);
-            write_reply(stream, &reply, !keep_alive).is_ok()
-        }
-        Some(Fault::Oversized(bytes)) => {
-            let reply = Reply::new(200, crate::google::JSON, oversized_body(bytes));
-            write_reply(stream, &reply, !keep_alive).is_ok()
-        }
-        Some(Fault::Reset) => {
-            // Linger zero: close() sends RST instead of FIN.
-            let _ = socket2::SockRef::from(&*stream).set_linger(Some(Duration::ZERO));
-            false
-        }
-        Some(Fault::Truncate) => {
-            let reply = mint();
-            let bytes = encode(&reply, true);
-            let cut = bytes.len() - reply.body.len() / 2;
-            let _ = stream
-                .write_all(&bytes[..cut])
-                .and_then(|()| stream.flush());
-            false
-        }
-        Some(Fault::Drip(interval)) => {
-            let reply = mint();
-            for byte in encode(&reply, !keep_alive) {
-                if stream.write_all(&[byte]).is_err() || !shared.sleep(interval) {
-                    return false;
-                }
-            }
-            keep_alive
-        }
-    }
-}
-
-/// Reads one request; `None` when the peer closed the connection between requests.
-fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<Option<Request>, Reply> {
-    let bad = |message: &str| Reply::new(400, "text/plain", message.as_bytes());
-    let head_end = loop {
-        if let Some(end) = find(buffer, b"\r\n\r\n") {
-            break end + 4;
-        }
-        if buffer.len() > MAX_HEAD {
-            return Err(Reply::new(
-                431,
-                "text/plain",
-                &b"request head too large"[..],
-            ));
-        }
-        let mut chunk = [0u8; 4096];
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return Ok(None),
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-        }
-    };
-    let mut headers = [httparse::EMPTY_HEADER; 64];
-    let mut parsed = httparse::Request::new(&mut headers);
-    match parsed.parse(&buffer[..head_end]) {
-        Ok(httparse::Status::Complete(_)) => {}
-        _ => return Err(bad("malformed request")),
-    }
-    let method = parsed.method.unwrap_or_default().to_owned();
-    let path = parsed.path.unwrap_or_default().to_owned();
-    let headers: Vec<(String, String)> = parsed
-        .headers
-        .iter()
-        .map(|h| {
-            (
-                h.name.to_ascii_lowercase(),
-                String::from_utf8_lossy(h.value).into_owned(),
-            )
-        })
-        .collect();
-    if headers
-        .iter()
-        .any(|(n, v)| n == "transfer-encoding" && !v.eq_ignore_ascii_case("identity"))
-    {
-        return Err(Reply::new(411, "text/plain", &b"send a Content-Length"[..]));
-    }
-    let length = match headers.iter().find(|(n, _)| n == "content-length") {
-        None => 0,
-        Some((_, v)) => v
-            .trim()
-            .parse::<usize>()
-            .map_err(|_| bad("bad Content-Length"))?,
-    };
-    if length > MAX_BODY {
-        return Err(Reply::new(
-            413,
-            "text/plain",
-            &b"request body too large"[..],
-        ));
-    }
-    buffer.drain(..head_end);
-    while buffer.len() < length {
-        let mut chunk = [0u8; 8192];
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return Ok(None),
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-        }
-    }
-    let body: Vec<u8> = buffer.drain(..length).collect();
-    Ok(Some(Request {
-        method,
-        path,
-        headers,
-        body,
-    }))
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// The bytes of an HTTP/1.1 response.
-fn encode(reply: &Reply, close: bool) -> Vec<u8> {
-    let reason = http_reason(reply.status);
-    let mut out = format!(
-        "HTTP/1.1 {} {reason}\r\nContent-Type: {}\r\nContent-Length: {}\r\n{}\r\n",
-        reply.status,
-        reply.content_type,
-        reply.body.len(),
-        if close { "Connection: close\r\n" } else { "" },
-    )
-    .into_bytes();
-    out.extend_from_slice(&reply.body);
-    out
-}
-
-fn write_reply(stream: &mut TcpStream, reply: &Reply, close: bool) -> io::Result<()> {
-    stream.write_all(&encode(reply, close))?;
-    stream.flush()
-}
-
-fn http_reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        400 => "Bad Request",
-        403 => "Forbidden",
-        404 => "Not Found",
-        408 => "Request Timeout",
-        411 => "Length Required",
-        413 => "Payload Too Large",
-        429 => "Too Many Requests",
-        431 => "Request Header Fields Too Large",
-        500 => "Internal Server Error",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "Status",
     }
 }

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 use crate::google::{self, Reply};
-use crate::server::Request;
+use crate::http::Request;
 use crate::store::MintedToken;
 
 /// The API versions that have the method.
@@ -25,12 +25,17 @@ const VERSIONS: &[&str] = &["v1alpha", "v1beta"];
 /// Where the emulator lists what it minted; the real service has no such path.
 pub(crate) const TOKENS_PATH: &str = "/emulator/tokens";
 
+/// Where the emulator reports its counters; the real service has no such path.
+pub(crate) const STATS_PATH: &str = "/emulator/stats";
+
 /// What a request is, for the server's dispatch.
 pub(crate) enum Route<'a> {
     /// `POST /{version}/auth_tokens`.
     Mint { version: &'a str },
     /// `GET /emulator/tokens`.
     ListTokens,
+    /// `GET /emulator/stats`.
+    Stats,
     /// Anything else.
     NotFound,
 }
@@ -39,6 +44,7 @@ pub(crate) fn route(request: &Request) -> Route<'_> {
     let path = request.path.split('?').next().unwrap_or_default();
     match (request.method.as_str(), path) {
         ("GET", TOKENS_PATH) => Route::ListTokens,
+        ("GET", STATS_PATH) => Route::Stats,
         ("POST", path) => path
             .strip_prefix('/')
             .and_then(|p| p.strip_suffix("/auth_tokens"))

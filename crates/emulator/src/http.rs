@@ -1,0 +1,426 @@
+//! HTTP/1.1 on any [`Transport`]: requests read under deadlines, answers written on
+//! the stream itself, because the faults need what an HTTP library prevents (a body
+//! cut short, a reset instead of an answer, an answer dripped a byte at a time).
+
+use std::io::{self, Read, Write};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use crate::faults::{Fault, write_oversized_body};
+use crate::google::{self, PROXY_ERROR_PAGE, Reply};
+use crate::server::{Shared, Slot, lock};
+use crate::service::{self, Route};
+use crate::transport::Transport;
+
+/// The most a request head may take.
+const MAX_HEAD: usize = 16 * 1024;
+/// The most a request body may take.
+const MAX_BODY: usize = 1024 * 1024;
+/// The buffer a connection keeps between requests; after a large body the rest is
+/// given back, so that idle connections hold little.
+const KEPT_BUFFER: usize = 8 * 1024;
+
+/// A request as read off the wire.
+#[derive(Debug)]
+pub(crate) struct Request {
+    pub(crate) method: String,
+    pub(crate) path: String,
+    headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Request {
+    /// The first value of a header, by its lowercase name.
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What comes of reading a request.
+enum Incoming {
+    Request(Request),
+    /// The peer closed, the read failed, or the connection was closed to make room.
+    Gone,
+    /// No request began within the idle timeout.
+    Idle,
+}
+
+/// How a connection goes on after an answer.
+enum Next {
+    /// Read the next request.
+    Open,
+    /// Close in good order.
+    Close,
+    /// Close in good order, draining what the peer may still send.
+    Drain,
+    /// Drop the connection as it is (after a reset or a truncation, or when stopping).
+    Abort,
+}
+
+/// Serves requests on one connection until it closes.
+pub(crate) fn serve_connection<T: Transport>(stream: &mut T, shared: &Shared, slot: &Slot) {
+    let mut buffer = Vec::new();
+    let next = loop {
+        if shared.stopping() {
+            break Next::Abort;
+        }
+        let request = match read_request(stream, &mut buffer, shared, slot) {
+            Ok(Incoming::Request(request)) => request,
+            Ok(Incoming::Gone) => break Next::Abort,
+            Ok(Incoming::Idle) => break Next::Close,
+            Err(refusal) => {
+                let _ = write_reply(stream, &refusal, true);
+                break Next::Drain;
+            }
+        };
+        let next = answer(stream, shared, &request);
+        shared.give_back(request.body);
+        if buffer.capacity() > KEPT_BUFFER {
+            buffer.shrink_to(KEPT_BUFFER);
+        }
+        match next {
+            Next::Open if shared.answered(slot) => {}
+            Next::Open => break Next::Abort,
+            other => break other,
+        }
+    };
+    match next {
+        Next::Close => stream.close(false),
+        Next::Drain => stream.close(true),
+        Next::Open | Next::Abort => {}
+    }
+}
+
+/// Answers one request.
+fn answer<T: Transport>(stream: &mut T, shared: &Shared, request: &Request) -> Next {
+    let keep_alive = !request
+        .header("connection")
+        .is_some_and(|c| c.eq_ignore_ascii_case("close"));
+    let sent = |result: io::Result<()>| match result {
+        Ok(()) if keep_alive => Next::Open,
+        Ok(()) => Next::Close,
+        Err(_) => Next::Abort,
+    };
+    match service::route(request) {
+        Route::ListTokens => {
+            let reply = service::list_tokens(&lock(&shared.tokens));
+            sent(write_reply(stream, &reply, !keep_alive))
+        }
+        Route::Stats => sent(write_reply(stream, &shared.stats(), !keep_alive)),
+        Route::NotFound => sent(write_reply(stream, &Reply::not_found(), !keep_alive)),
+        Route::Mint { version } => {
+            shared.mint_requests.fetch_add(1, Ordering::SeqCst);
+            let queued = lock(&shared.faults).pop_front();
+            let fault = queued
+                .or_else(|| shared.random_faults.as_ref().and_then(|r| r.draw()))
+                .map(Fault::bounded);
+            answer_mint(stream, shared, request, version, fault, keep_alive)
+        }
+    }
+}
+
+/// Answers a mint request, through `fault` if there is one.
+fn answer_mint<T: Transport>(
+    stream: &mut T,
+    shared: &Shared,
+    request: &Request,
+    version: &str,
+    fault: Option<Fault>,
+    keep_alive: bool,
+) -> Next {
+    let mint = || {
+        let (reply, token) = service::mint(request, version, &shared.keys, (shared.clock)());
+        if let Some(token) = token.filter(|_| shared.keep_tokens) {
+            lock(&shared.tokens).push(token);
+        }
+        reply
+    };
+    let sent = |result: io::Result<()>| match result {
+        Ok(()) if keep_alive => Next::Open,
+        Ok(()) => Next::Close,
+        Err(_) => Next::Abort,
+    };
+    let close = !keep_alive;
+    match fault {
+        None => sent(write_reply(stream, &mint(), close)),
+        Some(Fault::Delay(delay)) => {
+            if !shared.sleep(delay) {
+                return Next::Abort;
+            }
+            sent(write_reply(stream, &mint(), close))
+        }
+        Some(Fault::Status {
+            status,
+            body,
+            content_type,
+        }) => sent(write_reply(
+            stream,
+            &Reply::new(status, content_type, body),
+            close,
+        )),
+        Some(Fault::Html) => {
+            let reply = Reply::new(502, "text/html; charset=UTF-8", PROXY_ERROR_PAGE);
+            sent(write_reply(stream, &reply, close))
+        }
+        Some(Fault::Oversized(bytes)) => {
+            let head = encode_head(200, google::JSON, bytes, close);
+            sent(
+                stream
+                    .write_all(&head)
+                    .and_then(|()| write_oversized_body(stream, bytes))
+                    .and_then(|()| stream.flush()),
+            )
+        }
+        Some(Fault::Reset) => {
+            if let Some(tcp) = stream.tcp() {
+                // Linger zero: the close sends RST instead of FIN.
+                let _ = socket2::SockRef::from(tcp).set_linger(Some(std::time::Duration::ZERO));
+            }
+            Next::Abort
+        }
+        Some(Fault::Truncate) => {
+            let reply = mint();
+            let bytes = encode(&reply, true);
+            let cut = bytes.len() - reply.body.len() / 2;
+            let _ = stream
+                .write_all(bytes.get(..cut).unwrap_or_default())
+                .and_then(|()| stream.flush());
+            Next::Abort
+        }
+        Some(Fault::Drip(interval)) => {
+            let reply = mint();
+            for byte in encode(&reply, close) {
+                let written = stream.write_all(&[byte]).and_then(|()| stream.flush());
+                if written.is_err() || !shared.sleep(interval) {
+                    return Next::Abort;
+                }
+            }
+            sent(Ok(()))
+        }
+    }
+}
+
+/// Reads one request, each byte of it before the deadline: the idle timeout for the
+/// first, then the request timeout from the first. `Err` is a refusal to send
+/// before closing.
+fn read_request<T: Transport>(
+    stream: &mut T,
+    buffer: &mut Vec<u8>,
+    shared: &Shared,
+    slot: &Slot,
+) -> Result<Incoming, Reply> {
+    let limits = shared.limits;
+    let idle_deadline = Instant::now() + limits.idle_timeout;
+    let mut deadline = None;
+    let timed_out = || google::request_timeout(limits.request_timeout);
+    // Bytes left from the last read (a pipelined request) start this one at once.
+    if !buffer.is_empty() {
+        if !shared.begin_request(slot) {
+            return Ok(Incoming::Gone);
+        }
+        deadline = Some(Instant::now() + limits.request_timeout);
+    }
+    let mut scanned = 0;
+    let head_end = loop {
+        if let Some(end) = find(buffer.get(scanned..).unwrap_or_default(), b"\r\n\r\n") {
+            break scanned + end + 4;
+        }
+        scanned = buffer.len().saturating_sub(3);
+        if buffer.len() > MAX_HEAD {
+            return Err(Reply::new(
+                431,
+                "text/plain",
+                &b"request head too large"[..],
+            ));
+        }
+        stream.set_deadline(Some(deadline.unwrap_or(idle_deadline)));
+        match read_more(stream, buffer) {
+            Ok(0) => return Ok(Incoming::Gone),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                return match deadline {
+                    Some(_) => Err(timed_out()),
+                    None => Ok(Incoming::Idle),
+                };
+            }
+            Err(_) => return Ok(Incoming::Gone),
+        }
+        if deadline.is_none() {
+            if !shared.begin_request(slot) {
+                return Ok(Incoming::Gone);
+            }
+            deadline = Some(Instant::now() + limits.request_timeout);
+        }
+    };
+    let head = parse_head(buffer.get(..head_end).unwrap_or_default())?;
+    buffer.drain(..head_end);
+    if head.expects_continue && buffer.len() < head.length {
+        let sent = stream
+            .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+            .and_then(|()| stream.flush());
+        if sent.is_err() {
+            return Ok(Incoming::Gone);
+        }
+    }
+    let mut body = if head.length > KEPT_BUFFER {
+        shared.body_buffer()
+    } else {
+        Vec::new()
+    };
+    let early = buffer.len().min(head.length);
+    body.reserve_exact(head.length);
+    body.extend_from_slice(buffer.get(..early).unwrap_or_default());
+    buffer.drain(..early);
+    while body.len() < head.length {
+        stream.set_deadline(deadline);
+        let want = (head.length - body.len()) as u64;
+        // `take` + `read_to_end` fill the spare capacity without zeroing it first.
+        match Read::by_ref(stream).take(want).read_to_end(&mut body) {
+            Ok(0) => return Ok(Incoming::Gone),
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::TimedOut => return Err(timed_out()),
+            Err(_) => return Ok(Incoming::Gone),
+        }
+    }
+    stream.set_deadline(None);
+    if !shared.request_read(slot) {
+        return Ok(Incoming::Gone);
+    }
+    Ok(Incoming::Request(Request {
+        method: head.method,
+        path: head.path,
+        headers: head.headers,
+        body,
+    }))
+}
+
+/// A request head, checked.
+struct Head {
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    length: usize,
+    expects_continue: bool,
+}
+
+/// Parses and checks a request head (ending with its blank line); `Err` is the
+/// refusal, sent at once, before any body is read.
+fn parse_head(bytes: &[u8]) -> Result<Head, Reply> {
+    let bad = |message: &'static str| Reply::new(400, "text/plain", message.as_bytes());
+    let mut headers = [httparse::EMPTY_HEADER; 64];
+    let mut parsed = httparse::Request::new(&mut headers);
+    match parsed.parse(bytes) {
+        Ok(httparse::Status::Complete(_)) => {}
+        _ => return Err(bad("malformed request")),
+    }
+    let method = parsed.method.unwrap_or_default().to_owned();
+    let path = parsed.path.unwrap_or_default().to_owned();
+    let headers: Vec<(String, String)> = parsed
+        .headers
+        .iter()
+        .map(|h| {
+            (
+                h.name.to_ascii_lowercase(),
+                String::from_utf8_lossy(h.value).into_owned(),
+            )
+        })
+        .collect();
+    let values = |name: &'static str| {
+        headers
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.trim())
+    };
+    if values("transfer-encoding").any(|v| !v.eq_ignore_ascii_case("identity")) {
+        return Err(Reply::new(411, "text/plain", &b"send a Content-Length"[..]));
+    }
+    let mut lengths = values("content-length").map(|v| v.parse::<usize>());
+    let length = match lengths.next() {
+        None => 0,
+        Some(Ok(length)) if lengths.all(|other| other == Ok(length)) => length,
+        Some(_) => return Err(bad("bad Content-Length")),
+    };
+    let mut expects_continue = false;
+    for expectation in values("expect") {
+        if expectation.eq_ignore_ascii_case("100-continue") {
+            expects_continue = true;
+        } else {
+            return Err(Reply::new(
+                417,
+                "text/plain",
+                &b"the only expectation met is 100-continue"[..],
+            ));
+        }
+    }
+    if length > MAX_BODY {
+        return Err(Reply::new(
+            413,
+            "text/plain",
+            &b"request body too large"[..],
+        ));
+    }
+    Ok(Head {
+        method,
+        path,
+        headers,
+        length,
+        expects_continue,
+    })
+}
+
+/// Reads what comes, up to 4 KiB, onto the end of `buffer`.
+fn read_more(stream: &mut impl Read, buffer: &mut Vec<u8>) -> io::Result<usize> {
+    let mut chunk = [0u8; 4096];
+    let n = stream.read(&mut chunk)?;
+    buffer.extend_from_slice(chunk.get(..n).unwrap_or_default());
+    Ok(n)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The head of an HTTP/1.1 response.
+fn encode_head(status: u16, content_type: &str, length: usize, close: bool) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n{}\r\n",
+        http_reason(status),
+        if close { "Connection: close\r\n" } else { "" },
+    )
+    .into_bytes()
+}
+
+/// The bytes of an HTTP/1.1 response.
+pub(crate) fn encode(reply: &Reply, close: bool) -> Vec<u8> {
+    let mut out = encode_head(reply.status, &reply.content_type, reply.body.len(), close);
+    out.extend_from_slice(&reply.body);
+    out
+}
+
+fn write_reply(stream: &mut impl Write, reply: &Reply, close: bool) -> io::Result<()> {
+    stream.write_all(&encode(reply, close))?;
+    stream.flush()
+}
+
+fn http_reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        408 => "Request Timeout",
+        411 => "Length Required",
+        413 => "Payload Too Large",
+        417 => "Expectation Failed",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Status",
+    }
+}
