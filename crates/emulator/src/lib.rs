@@ -16,6 +16,10 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
+//! With [`EmulatorBuilder::tls`] it serves HTTPS instead, with a certificate
+//! authority made at start that clients are given to trust
+//! ([`Emulator::ca_certificate_pem`]).
+//!
 //! The emulator is for tests, examples and the command line; no library crate of this
 //! project depends on it. Its limits (timeouts, a connection cap, bounded faults) keep
 //! one misbehaving client from starving the others; `docs/emulator.md` lists them.
@@ -28,12 +32,14 @@ mod http;
 mod server;
 mod service;
 mod store;
+mod tls;
 mod transport;
 
 use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::thread::JoinHandle;
@@ -55,8 +61,8 @@ use server::{Limits, Shared, lock};
 pub const TOKENS_PATH: &str = service::TOKENS_PATH;
 
 /// The path under which the emulator reports its counters (`GET`, JSON:
-/// `connections`, `openConnections`, `evictedConnections`, `refusedConnections`,
-/// `mintRequests`); the real service has no such path.
+/// `connections`, `openConnections`, `handshakes`, `evictedConnections`,
+/// `refusedConnections`, `mintRequests`); the real service has no such path.
 pub const STATS_PATH: &str = service::STATS_PATH;
 
 /// A running emulator. Dropping it stops the server and joins its threads.
@@ -87,14 +93,47 @@ impl Emulator {
         EmulatorBuilder::default()
     }
 
-    /// The base URL to mint at, such as `http://127.0.0.1:40123`.
+    /// The base URL to mint at, such as `http://127.0.0.1:40123`, or
+    /// `https://127.0.0.1:40123` when started with [`EmulatorBuilder::tls`].
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The certificate authority that signed the server's certificate, in PEM, when
+    /// serving HTTPS: what a client must trust. Made at start, so it differs on every
+    /// run; its private key never leaves the process.
+    pub fn ca_certificate_pem(&self) -> Option<&str> {
+        self.shared.tls.as_ref().map(tls::Tls::ca_pem)
+    }
+
+    /// The same authority, in DER.
+    pub fn ca_certificate_der(&self) -> Option<&[u8]> {
+        self.shared.tls.as_ref().map(tls::Tls::ca_der)
+    }
+
+    /// Writes [`ca_certificate_pem`](Self::ca_certificate_pem) to `path` (replacing
+    /// the file), for a client in another process to trust. Fails with
+    /// [`io::ErrorKind::InvalidInput`] when the emulator serves plain HTTP.
+    pub fn write_ca_certificate(&self, path: impl AsRef<Path>) -> io::Result<()> {
+        let pem = self.ca_certificate_pem().ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the emulator serves plain HTTP and has no CA certificate; \
+                 start it with EmulatorBuilder::tls()",
+            )
+        })?;
+        std::fs::write(path, pem)
     }
 
     /// How many TCP connections it accepted, refused ones included.
     pub fn connections(&self) -> u64 {
         self.shared.counters.accepted.load(Ordering::SeqCst)
+    }
+
+    /// How many TLS handshakes it completed (0 over plain HTTP). A client that keeps
+    /// its connections alive makes one per connection, however many tokens it mints.
+    pub fn handshakes(&self) -> u64 {
+        self.shared.counters.handshakes.load(Ordering::SeqCst)
     }
 
     /// How many connections are open now.
@@ -174,6 +213,7 @@ pub struct EmulatorBuilder {
     random: Option<(f64, Vec<Fault>)>,
     keep_tokens: bool,
     limits: Limits,
+    tls: bool,
 }
 
 impl Default for EmulatorBuilder {
@@ -186,6 +226,7 @@ impl Default for EmulatorBuilder {
             random: None,
             keep_tokens: true,
             limits: Limits::default(),
+            tls: false,
         }
     }
 }
@@ -200,6 +241,7 @@ impl fmt::Debug for EmulatorBuilder {
             .field("random", &self.random)
             .field("keep_tokens", &self.keep_tokens)
             .field("limits", &self.limits)
+            .field("tls", &self.tls)
             .finish()
     }
 }
@@ -213,7 +255,8 @@ impl EmulatorBuilder {
     }
 
     /// Listens on this address. Anything but a loopback address is for a network
-    /// namespace of your own: the emulator has no TLS and logs nothing.
+    /// namespace of your own: the emulator logs nothing, and its certificate (with
+    /// [`tls`](Self::tls)) is one no one else trusts.
     #[must_use]
     pub fn addr(mut self, addr: SocketAddr) -> Self {
         self.addr = addr;
@@ -269,7 +312,7 @@ impl EmulatorBuilder {
 
     /// Answers `408` (Google's error JSON, then closes) when a request's head and
     /// body have not arrived in full this long after its first byte, however steadily
-    /// the bytes trickle in. Default 10 s.
+    /// the bytes trickle in. Default 10 s. Also bounds a TLS handshake.
     #[must_use]
     pub fn request_timeout(mut self, timeout: Duration) -> Self {
         self.limits.request_timeout = timeout;
@@ -283,6 +326,15 @@ impl EmulatorBuilder {
     #[must_use]
     pub fn max_connections(mut self, max: usize) -> Self {
         self.limits.max_connections = max.max(1);
+        self
+    }
+
+    /// Serves HTTPS instead of HTTP, on the same kind of port, with a certificate for
+    /// `127.0.0.1` and `localhost` signed by an authority made at start (see
+    /// [`Emulator::ca_certificate_pem`]). TLS 1.2 and 1.3, through `rustls` on `ring`.
+    #[must_use]
+    pub fn tls(mut self) -> Self {
+        self.tls = true;
         self
     }
 
@@ -312,6 +364,12 @@ impl EmulatorBuilder {
             }
             None => None,
         };
+        let tls = if self.tls {
+            Some(tls::Tls::generate(addr.ip())?)
+        } else {
+            None
+        };
+        let scheme = if tls.is_some() { "https" } else { "http" };
         let shared = Arc::new(Shared::new(server::Config {
             keys,
             clock,
@@ -319,6 +377,7 @@ impl EmulatorBuilder {
             random_faults: random,
             keep_tokens: self.keep_tokens,
             limits: self.limits,
+            tls,
         }));
         let worker = Arc::clone(&shared);
         let acceptor = std::thread::Builder::new()
@@ -326,7 +385,7 @@ impl EmulatorBuilder {
             .spawn(move || server::accept_loop(listener, worker))?;
         Ok(Emulator {
             addr,
-            base_url: format!("http://{addr}"),
+            base_url: format!("{scheme}://{addr}"),
             shared,
             acceptor: Some(acceptor),
         })

@@ -1,7 +1,7 @@
 //! A small server on plain threads: one thread accepts, one thread serves each
 //! connection (keep-alive), with a small stack. Blocking threads suit what the
-//! emulator does: faults that write to the raw socket, and (later) TLS through a
-//! blocking stream and a blocking WebSocket on the same port.
+//! emulator does: faults that write to the raw socket, TLS through a blocking
+//! `rustls` stream, and (later) a blocking WebSocket on the same port.
 //!
 //! Every connection is registered with its state (idle, reading a request, busy
 //! answering), so that past the connection cap the server can choose whom to close.
@@ -22,6 +22,7 @@ use crate::faults::Fault;
 use crate::google::{self, Reply};
 use crate::http;
 use crate::store::MintedToken;
+use crate::tls::Tls;
 use crate::transport::TimedSocket;
 
 /// The stack of a connection thread: half the default. The deepest body the JSON
@@ -43,7 +44,8 @@ const REFUSALS_QUEUED: usize = 64;
 pub(crate) struct Limits {
     /// How long a connection may wait between requests, or for its first.
     pub(crate) idle_timeout: Duration,
-    /// How long a request's head and body may take to arrive, from its first byte.
+    /// How long a request's head and body may take to arrive, from its first byte
+    /// (and a TLS handshake, from the connection).
     pub(crate) request_timeout: Duration,
     /// How many connections may be open at once.
     pub(crate) max_connections: usize,
@@ -67,6 +69,7 @@ pub(crate) struct Config {
     pub(crate) random_faults: Option<RandomFaults>,
     pub(crate) keep_tokens: bool,
     pub(crate) limits: Limits,
+    pub(crate) tls: Option<Tls>,
 }
 
 /// What the server threads share with the handle.
@@ -77,6 +80,7 @@ pub(crate) struct Shared {
     pub(crate) random_faults: Option<RandomFaults>,
     pub(crate) keep_tokens: bool,
     pub(crate) limits: Limits,
+    pub(crate) tls: Option<Tls>,
     pub(crate) tokens: Mutex<Vec<MintedToken>>,
     pub(crate) mint_requests: AtomicUsize,
     pub(crate) counters: Counters,
@@ -98,6 +102,8 @@ pub(crate) struct Shared {
 pub(crate) struct Counters {
     /// Connections accepted, refused ones included.
     pub(crate) accepted: AtomicU64,
+    /// TLS handshakes completed.
+    pub(crate) handshakes: AtomicU64,
     /// Connections closed to make room for a new one.
     pub(crate) evicted: AtomicU64,
     /// Connections answered 503 because every other one was busy.
@@ -186,6 +192,7 @@ impl Shared {
             random_faults: config.random_faults,
             keep_tokens: config.keep_tokens,
             limits: config.limits,
+            tls: config.tls,
             tokens: Mutex::new(Vec::new()),
             mint_requests: AtomicUsize::new(0),
             counters: Counters::default(),
@@ -252,6 +259,11 @@ impl Shared {
         moved
     }
 
+    /// The TLS handshake is done; waiting for the first request.
+    pub(crate) fn handshake_done(&self, slot: &Slot) -> bool {
+        self.shift(slot, READING, IDLE)
+    }
+
     /// The first bytes of a request arrived on an idle connection.
     pub(crate) fn begin_request(&self, slot: &Slot) -> bool {
         self.shift(slot, IDLE, READING)
@@ -310,6 +322,7 @@ impl Shared {
             &json!({
                 "connections": count(&self.counters.accepted),
                 "openConnections": self.open_connections(),
+                "handshakes": count(&self.counters.handshakes),
                 "evictedConnections": count(&self.counters.evicted),
                 "refusedConnections": count(&self.counters.refused),
                 "mintRequests": self.mint_requests.load(Ordering::SeqCst),
@@ -362,14 +375,19 @@ fn spawn_connection(stream: TcpStream, shared: &Arc<Shared>) {
         shared.limits.idle_timeout.max(Duration::from_millis(1)),
     ));
     let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
-    let slot = Arc::new(Slot::new(stream.try_clone().ok(), IDLE, shared.tick()));
+    // A TLS connection starts with its handshake: work under way, like a request.
+    let state = if shared.tls.is_some() { READING } else { IDLE };
+    let slot = Arc::new(Slot::new(stream.try_clone().ok(), state, shared.tick()));
     lock(&shared.registry).insert(id, Arc::clone(&slot));
     let worker = Arc::clone(shared);
     let spawned = std::thread::Builder::new()
         .name(format!("emulator-conn-{id}"))
         .stack_size(STACK_SIZE)
         .spawn(move || {
-            http::serve_connection(&mut TimedSocket::new(stream), &worker, &slot);
+            match &worker.tls {
+                None => http::serve_connection(&mut TimedSocket::new(stream), &worker, &slot),
+                Some(tls) => tls.serve(stream, &worker, &slot),
+            }
             lock(&worker.registry).remove(&id);
         });
     match spawned {

@@ -1,5 +1,5 @@
-//! The streams a connection is served over. The HTTP code sees only [`Transport`],
-//! so that TLS can come under it without touching it.
+//! The streams a connection is served over: plain TCP, or TLS over TCP. The HTTP code
+//! sees only [`Transport`], so both share it.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -14,7 +14,8 @@ pub(crate) trait Transport: Read + Write {
     /// The TCP socket underneath, for the faults that act on it (a reset).
     fn tcp(&self) -> Option<&TcpStream>;
 
-    /// Ends the stream in good order (the writing half shut). With `drain`, then waits a little for the peer to finish sending, so
+    /// Ends the stream in good order (TLS: `close_notify`, then the writing half
+    /// shut). With `drain`, then waits a little for the peer to finish sending, so
     /// that closing with its bytes unread (a request refused before its body) does not
     /// turn into a reset, which could destroy the answer before the peer reads it.
     fn close(&mut self, drain: bool);

@@ -362,7 +362,7 @@ fn the_counters_are_served_as_json() {
         (answer.status, answer.json()),
         (
             200,
-            json!({"connections": 1, "openConnections": 1,
+            json!({"connections": 1, "openConnections": 1, "handshakes": 0,
                 "evictedConnections": 0, "refusedConnections": 0, "mintRequests": 1})
         )
     );
