@@ -404,3 +404,42 @@ fn listen(addr: SocketAddr, backlog: usize) -> io::Result<TcpListener> {
     socket.listen(i32::try_from(backlog).unwrap_or(i32::MAX))?;
     Ok(socket.into())
 }
+
+#[doc(hidden)]
+pub mod fuzzing {
+    //! **Unstable, for fuzzing only**: not part of the API, may change or go in any
+    //! release.
+
+    use std::collections::VecDeque;
+
+    use time::OffsetDateTime;
+
+    use crate::server::{Config, Limits, Shared, Slot};
+    use crate::transport::MemoryStream;
+
+    /// The key [`serve_bytes`] accepts, for a fuzzer's dictionary.
+    pub const KEY: &str = "fuzzing-key";
+
+    /// The most [`serve_bytes`] returns; past it, the server sees a peer that stopped
+    /// reading.
+    pub const MAX_OUTPUT: usize = 16 * 1024 * 1024;
+
+    /// Serves one connection on which the client sent `input` and then closed its
+    /// writing half: the emulator's request reading and handling, with no socket, no
+    /// fault, no sleep, a fixed clock (2026-01-01T00:00:00Z) and [`KEY`]. Returns what
+    /// the server wrote. Never panics; runs in time bounded by the input's length.
+    pub fn serve_bytes(input: &[u8]) -> Vec<u8> {
+        let shared = Shared::new(Config {
+            keys: vec![KEY.to_owned()],
+            clock: Box::new(|| OffsetDateTime::UNIX_EPOCH + time::Duration::seconds(1_767_225_600)),
+            faults: VecDeque::new(),
+            random_faults: None,
+            keep_tokens: true,
+            limits: Limits::default(),
+            tls: None,
+        });
+        let mut stream = MemoryStream::new(input, MAX_OUTPUT);
+        crate::http::serve_connection(&mut stream, &shared, &Slot::detached());
+        stream.output
+    }
+}

@@ -127,6 +127,15 @@ pub(crate) struct Slot {
 }
 
 impl Slot {
+    /// A slot for a connection no registry knows (in memory, for fuzzing).
+    pub(crate) fn detached() -> Self {
+        Self {
+            socket: None,
+            state: AtomicU8::new(IDLE),
+            since: AtomicU64::new(0),
+        }
+    }
+
     fn new(socket: Option<TcpStream>, state: u8, tick: u64) -> Self {
         Self {
             socket,

@@ -1,5 +1,5 @@
-//! The streams a connection is served over: plain TCP, or TLS over TCP. The HTTP code
-//! sees only [`Transport`], so both share it.
+//! The streams a connection is served over: plain TCP, TLS over TCP, or memory (for
+//! fuzzing). The HTTP code sees only [`Transport`], so all three share it.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -102,4 +102,55 @@ impl Transport for TimedSocket {
     fn close(&mut self, drain: bool) {
         self.shut(drain);
     }
+}
+
+/// A connection in memory: reads come from `input`, then end; writes are kept, up to
+/// a bound past which they fail (as a peer that stopped reading).
+#[derive(Debug)]
+pub(crate) struct MemoryStream<'a> {
+    input: &'a [u8],
+    pub(crate) output: Vec<u8>,
+    limit: usize,
+}
+
+impl<'a> MemoryStream<'a> {
+    pub(crate) fn new(input: &'a [u8], limit: usize) -> Self {
+        Self {
+            input,
+            output: Vec::new(),
+            limit,
+        }
+    }
+}
+
+impl Read for MemoryStream<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.input.read(buf)
+    }
+}
+
+impl Write for MemoryStream<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let room = self.limit.saturating_sub(self.output.len());
+        if room == 0 && !buf.is_empty() {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        let n = buf.len().min(room);
+        self.output.extend_from_slice(&buf[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Transport for MemoryStream<'_> {
+    fn set_deadline(&mut self, _deadline: Option<Instant>) {}
+
+    fn tcp(&self) -> Option<&TcpStream> {
+        None
+    }
+
+    fn close(&mut self, _drain: bool) {}
 }

@@ -1,0 +1,143 @@
+//! The in-memory entry point that a fuzz target drives: what it answers, and that no
+//! input makes it panic.
+
+#![allow(clippy::panic, clippy::unwrap_used)]
+
+mod support;
+
+use gemini_token_emulator::fuzzing::{KEY, serve_bytes};
+use proptest::prelude::*;
+use serde_json::json;
+use support::parse;
+
+fn mint(body: &str, extra: &str) -> String {
+    format!(
+        "POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\n{extra}\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// Splits what the server wrote into its answers, by their Content-Length.
+fn answers(mut output: &[u8]) -> Vec<support::Answer> {
+    let mut all = Vec::new();
+    while !output.is_empty() {
+        let end = output.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        let head = parse(&output[..end]);
+        let length: usize = head
+            .header("content-length")
+            .map_or(0, |l| l.parse().unwrap());
+        all.push(parse(&output[..end + length]));
+        output = &output[end + length..];
+    }
+    all
+}
+
+#[test]
+fn answers_what_a_client_sent_in_order() {
+    let input = format!(
+        "{}{}GET /emulator/tokens HTTP/1.1\r\n\r\n",
+        mint(r#"{"uses":2}"#, ""),
+        mint("{}", "x-goog-api-key-typo: 1\r\n"),
+    );
+    let answers = answers(&serve_bytes(input.as_bytes()));
+    assert_eq!(
+        answers.iter().map(|a| a.status).collect::<Vec<_>>(),
+        [200, 200, 200]
+    );
+    let listed = answers[2].json();
+    assert_eq!(listed["tokens"].as_array().unwrap().len(), 2);
+    assert_eq!(listed["tokens"][0]["uses"], 2);
+    assert_eq!(listed["tokens"][0]["mintedAt"], "2026-01-01T00:00:00Z");
+}
+
+#[test]
+fn expect_100_continue_and_bad_heads() {
+    // The body came with the head: no 100 Continue is due, only the answer.
+    let output = serve_bytes(mint("{}", "Expect: 100-continue\r\n").as_bytes());
+    assert!(output.starts_with(b"HTTP/1.1 200 OK\r\n"));
+    assert_eq!(parse(&output).status, 200);
+    // The body never comes: 100 Continue, then the client went away.
+    let head = "POST /v1alpha/auth_tokens HTTP/1.1\r\nExpect: 100-continue\r\n\
+                Content-Length: 2\r\n\r\n";
+    assert_eq!(
+        serve_bytes(head.as_bytes()),
+        b"HTTP/1.1 100 Continue\r\n\r\n"
+    );
+
+    let refused = |input: &str| {
+        let answer = parse(&serve_bytes(input.as_bytes()));
+        (answer.status, String::from_utf8(answer.body).unwrap())
+    };
+    assert_eq!(
+        refused("POST /v1alpha/auth_tokens HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n"),
+        (413, "request body too large".to_owned())
+    );
+    assert_eq!(
+        refused("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"),
+        (400, "bad Content-Length".to_owned())
+    );
+    assert_eq!(
+        refused("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"),
+        (411, "send a Content-Length".to_owned())
+    );
+    assert_eq!(
+        refused("\u{1}\u{2}\r\n\r\n"),
+        (400, "malformed request".to_owned())
+    );
+    assert_eq!(
+        refused(&format!("GET / HTTP/1.1\r\nX: {}", "a".repeat(20_000))),
+        (431, "request head too large".to_owned())
+    );
+}
+
+#[test]
+fn a_body_nested_past_the_parsers_limit_is_refused() {
+    let body = "[".repeat(100_000);
+    let answer = parse(&serve_bytes(mint(&body, "").as_bytes()));
+    assert_eq!(
+        (answer.status, answer.json()["error"]["status"].clone()),
+        (400, json!("INVALID_ARGUMENT"))
+    );
+}
+
+#[test]
+fn nothing_in_nothing_out() {
+    assert_eq!(serve_bytes(b""), b"");
+    // A request cut short gets no answer: the client went away.
+    assert_eq!(
+        serve_bytes(mint("{}", "").as_bytes().split_last().unwrap().1),
+        b""
+    );
+}
+
+/// Pieces of requests, for inputs closer to HTTP than random bytes.
+fn fragment() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        Just(b"POST /v1alpha/auth_tokens HTTP/1.1\r\n".to_vec()),
+        Just(b"GET /emulator/tokens HTTP/1.1\r\n".to_vec()),
+        Just(b"GET /emulator/stats HTTP/1.1\r\n".to_vec()),
+        Just(format!("x-goog-api-key: {KEY}\r\n").into_bytes()),
+        Just(b"Content-Length: 2\r\n".to_vec()),
+        Just(b"Content-Length: 18446744073709551616\r\n".to_vec()),
+        Just(b"Expect: 100-continue\r\n".to_vec()),
+        Just(b"Connection: close\r\n".to_vec()),
+        Just(b"\r\n".to_vec()),
+        Just(
+            br#"{"uses":1,"fieldMask":"model","bidiGenerateContentSetup":{"model":"m"}}"#.to_vec()
+        ),
+        Just(b"{}".to_vec()),
+        proptest::collection::vec(any::<u8>(), 0..64),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn no_input_makes_it_panic(pieces in proptest::collection::vec(fragment(), 0..24)) {
+        let input = pieces.concat();
+        let output = serve_bytes(&input);
+        prop_assert!(output.is_empty() || output.starts_with(b"HTTP/1.1 "));
+    }
+}
