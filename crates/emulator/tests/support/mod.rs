@@ -104,13 +104,12 @@ pub(crate) fn closed_by_server(stream: &TcpStream) -> bool {
     closed
 }
 
-/// This process's resident memory, in KiB (Linux).
-pub(crate) fn rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+/// This process's resident memory, in KiB, where the system reports it (Linux).
+pub(crate) fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()
         .find_map(|line| line.strip_prefix("VmRSS:"))
         .and_then(|rest| rest.trim().strip_suffix("kB"))
         .and_then(|kib| kib.trim().parse().ok())
-        .unwrap()
 }
