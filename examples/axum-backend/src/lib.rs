@@ -90,14 +90,18 @@ async fn live_token(State(state): State<AppState>, headers: HeaderMap) -> Respon
         )
         .lock(Lock::SetFields);
     match state.client.create(&config).await {
-        Ok(token) => Json(LiveToken {
-            token: token.secret().to_owned(),
-            live_url: token.live_url(),
-            expire_time: format_rfc3339(token.expire_time()).unwrap_or_default(),
-            new_session_expire_time: format_rfc3339(token.new_session_expire_time())
-                .unwrap_or_default(),
-        })
-        .into_response(),
+        // A token is a credential: no cache (the browser's, a proxy's) may keep it.
+        Ok(token) => (
+            [(header::CACHE_CONTROL, "no-store")],
+            Json(LiveToken {
+                token: token.secret().to_owned(),
+                live_url: token.live_url(),
+                expire_time: format_rfc3339(token.expire_time()).unwrap_or_default(),
+                new_session_expire_time: format_rfc3339(token.new_session_expire_time())
+                    .unwrap_or_default(),
+            }),
+        )
+            .into_response(),
         // The details (never the key) belong in the server's logs, not in the answer.
         Err(e) if e.is_transient() => error(StatusCode::SERVICE_UNAVAILABLE, "try again shortly"),
         Err(_) => error(StatusCode::BAD_GATEWAY, "could not get a token"),

@@ -22,6 +22,7 @@ async fn a_signed_in_user_gets_a_locked_one_use_token() {
     let http = reqwest::Client::new();
     let answer = http.post(&url).bearer_auth("t-alice").send().await.unwrap();
     assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["cache-control"], "no-store");
     let body: Value = answer.json().await.unwrap();
 
     let stored = emulator.tokens();
