@@ -56,7 +56,9 @@ mod macros;
 mod api_key;
 mod client;
 mod config;
+mod effective;
 mod error;
+mod explain;
 mod fields;
 mod input;
 mod live;
@@ -78,9 +80,11 @@ pub use client::{
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, KeySource, TokenClient, api_key_from_env,
 };
 pub use config::{CreateAuthTokenConfig, HttpOptions, MAX_USES, TokenTime};
+pub use effective::{SetupJson, effective_setup};
 pub use error::{
     ApiError, ConfigError, ConfigErrorKind, Error, ErrorDetail, FieldViolation, UnexpectedResponse,
 };
+pub use explain::{Explanation, Locked, Warning};
 pub use live::{LiveConnectConfig, LiveConnectConstraints};
 pub use lock::{Lock, LockPath};
 pub use mask::set_field_paths;

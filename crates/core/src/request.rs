@@ -303,6 +303,11 @@ impl fmt::Debug for PreparedConfig {
 }
 
 impl PreparedConfig {
+    /// The setup and field mask as sent: `"bidiGenerateContentSetup":{…},"fieldMask":"…"`.
+    pub(crate) fn tail(&self) -> &[u8] {
+        &self.tail
+    }
+
     /// Checks everything in `config` that does not depend on the time, and serializes
     /// its setup and field mask.
     pub fn new(config: &CreateAuthTokenConfig) -> Result<Self, ConfigError> {
