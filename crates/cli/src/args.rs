@@ -15,6 +15,7 @@ gemini-token: mint Gemini API ephemeral tokens
 Usage:
   gemini-token mint [OPTIONS]          mint a token (see `gemini-token mint --help`)
   gemini-token mint --emulator         mint from a local emulator: no key needed
+  gemini-token explain [OPTIONS]       what a token's clients may change, and traps
   gemini-token emulator [OPTIONS]      run a local emulator of the token service
   gemini-token --help | --version
 
@@ -77,6 +78,26 @@ Output:
   -h, --help               Show this help.
 ";
 
+const EXPLAIN_HELP: &str = "\
+gemini-token explain: what a token's clients may change, and the traps in its config
+
+Usage:
+  gemini-token explain [--config FILE] [TOKEN FLAGS] [--client-setup FILE] [--json]
+
+Reads the token's constraints as `gemini-token mint` does (--config and the token
+flags of `gemini-token mint --help`; nothing is sent, no key is needed) and prints
+which setup fields are locked and which the client may change, and warnings for
+known traps: the client's setup ignored, session resumption locked off, a model,
+modality or voice the client cannot change, a lock that pins a field to its default.
+
+Options:
+  --client-setup FILE   A client's `setup` message (JSON, the API's lowerCamel names;
+                        `{\"setup\": {...}}` too): also print the setup a session would
+                        run with
+  --json                One JSON object instead of text
+  -h, --help            Show this help.
+";
+
 const EMULATOR_HELP: &str = "\
 gemini-token emulator: a local emulator of the token service
 
@@ -105,6 +126,7 @@ pub(crate) enum Command {
     Help(String),
     Version(String),
     Mint(Box<MintArgs>),
+    Explain(Box<MintArgs>),
     Emulator(EmulatorArgs),
 }
 
@@ -159,6 +181,8 @@ pub(crate) struct MintArgs {
     pub(crate) timeout: Option<std::time::Duration>,
     pub(crate) retries: Option<u32>,
     pub(crate) emulator: bool,
+    /// `explain` only: the client's setup.
+    pub(crate) client_setup: Option<PathBuf>,
 }
 
 pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, Failure> {
@@ -172,7 +196,8 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
             "gemini-token {}\n",
             env!("CARGO_PKG_VERSION")
         ))),
-        Some(Value(command)) if command == "mint" => parse_mint(&mut parser),
+        Some(Value(command)) if command == "mint" => parse_mint(&mut parser, Sub::Mint),
+        Some(Value(command)) if command == "explain" => parse_mint(&mut parser, Sub::Explain),
         Some(Value(command)) if command == "emulator" => {
             let mut emulator = EmulatorArgs::default();
             while let Some(arg) = parser.next().map_err(bad)? {
@@ -217,10 +242,36 @@ pub(crate) fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command,
     }
 }
 
-fn parse_mint(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
+/// The subcommands that read a token's constraints from flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sub {
+    Mint,
+    Explain,
+}
+
+/// Flags of `mint` that only sending needs: `explain` refuses them.
+const SENDING_FLAGS: [&str; 10] = [
+    "dry-run",
+    "curl",
+    "emulator",
+    "api-key-file",
+    "ca-cert",
+    "base-url",
+    "api-version",
+    "timeout",
+    "retries",
+    "now",
+];
+
+fn parse_mint(parser: &mut lexopt::Parser, sub: Sub) -> Result<Command, Failure> {
     use lexopt::prelude::*;
 
-    let bad = |e: lexopt::Error| Failure::bad_input(format!("{e}; see `gemini-token mint --help`"));
+    let name_of = match sub {
+        Sub::Mint => "mint",
+        Sub::Explain => "explain",
+    };
+    let bad =
+        |e: lexopt::Error| Failure::bad_input(format!("{e}; see `gemini-token {name_of} --help`"));
     let mut mint = MintArgs::default();
     let mut outputs = Vec::new();
     let mut locks = Vec::new();
@@ -240,7 +291,13 @@ fn parse_mint(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
         };
         let invalid = |why: String| Failure::bad_input(format!("{flag}: {why}"));
         let o = &mut mint.overrides;
+        if sub == Sub::Explain && SENDING_FLAGS.contains(&name.as_str()) {
+            return Err(Failure::bad_input(format!(
+                "{flag} is a flag of `gemini-token mint`; explain sends nothing"
+            )));
+        }
         match name.as_str() {
+            "client-setup" if sub == Sub::Explain => mint.client_setup = Some(value()?.into()),
             "json" => outputs.push((Output::Json, flag)),
             "dry-run" => outputs.push((Output::DryRun, flag)),
             "curl" => outputs.push((Output::Curl, flag)),
@@ -327,10 +384,11 @@ fn parse_mint(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
                     .map_err(|e| invalid(e.message().to_owned()))?;
                 locks.push((lock, flag));
             }
+            "help" if sub == Sub::Explain => return Ok(Command::Help(EXPLAIN_HELP.to_owned())),
             "help" => return Ok(Command::Help(MINT_HELP.to_owned())),
             _ => {
                 return Err(Failure::bad_input(format!(
-                    "unknown option {flag}; see `gemini-token mint --help`"
+                    "unknown option {flag}; see `gemini-token {name_of} --help`"
                 )));
             }
         }
@@ -367,7 +425,10 @@ fn parse_mint(parser: &mut lexopt::Parser) -> Result<Command, Failure> {
             "--curl with --emulator would point at an emulator that is gone when this command ends",
         ));
     }
-    Ok(Command::Mint(Box::new(mint)))
+    Ok(match sub {
+        Sub::Mint => Command::Mint(Box::new(mint)),
+        Sub::Explain => Command::Explain(Box::new(mint)),
+    })
 }
 
 fn duration(text: &str) -> Result<time::Duration, String> {

@@ -18,22 +18,7 @@ pub(crate) fn load(path: Option<&Path>) -> Result<CreateAuthTokenConfig, Failure
     };
     let shown = path.display();
     let bad = |why: String| Failure::bad_input(format!("config file {shown}: {why}"));
-    let file = std::fs::File::open(path).map_err(|e| bad(format!("cannot open it: {e}")))?;
-    let meta = file
-        .metadata()
-        .map_err(|e| bad(format!("cannot read it: {e}")))?;
-    if !meta.is_file() {
-        return Err(bad("not a regular file".to_owned()));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_CONFIG_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| bad(format!("cannot read it: {e}")))?;
-    if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(bad(format!(
-            "larger than {MAX_CONFIG_BYTES} bytes; a config is a small JSON object"
-        )));
-    }
+    let bytes = read(path, "config file", "a config is a small JSON object")?;
     let config = CreateAuthTokenConfig::from_json(&bytes).map_err(|e| bad(e.to_string()))?;
     // A file is data: it does not choose where the key goes (the flags do).
     if config
@@ -48,4 +33,28 @@ pub(crate) fn load(path: Option<&Path>) -> Result<CreateAuthTokenConfig, Failure
         ));
     }
     Ok(config)
+}
+
+/// The bytes of the regular file at `path` (a `what`, such as "config file"), at most
+/// [`MAX_CONFIG_BYTES`]; `small` says what the file should be when it is larger.
+pub(crate) fn read(path: &Path, what: &str, small: &str) -> Result<Vec<u8>, Failure> {
+    let shown = path.display();
+    let bad = |why: String| Failure::bad_input(format!("{what} {shown}: {why}"));
+    let file = std::fs::File::open(path).map_err(|e| bad(format!("cannot open it: {e}")))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| bad(format!("cannot read it: {e}")))?;
+    if !meta.is_file() {
+        return Err(bad("not a regular file".to_owned()));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| bad(format!("cannot read it: {e}")))?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(bad(format!(
+            "larger than {MAX_CONFIG_BYTES} bytes; {small}"
+        )));
+    }
+    Ok(bytes)
 }

@@ -1,6 +1,7 @@
 //! `gemini-token`: mint Gemini API ephemeral tokens from the command line.
 //!
 //! `gemini-token mint` mints a token (or, with `--dry-run`, prints the exact request);
+//! `gemini-token explain` says what a token's clients may change;
 //! `gemini-token emulator` runs a local emulator of the token service. See
 //! `gemini-token --help`.
 
@@ -10,6 +11,7 @@ mod args;
 mod config_file;
 mod dry_run;
 mod emulator;
+mod explain;
 mod mint;
 mod output;
 
@@ -57,6 +59,7 @@ fn run() -> Result<(), Failure> {
             return Ok(());
         }
         Command::Mint(args) => mint::run(*args)?,
+        Command::Explain(args) => explain::run(*args)?,
     };
     stdout
         .write_all(output.as_bytes())

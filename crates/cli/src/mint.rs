@@ -104,7 +104,7 @@ pub(crate) fn run(args: MintArgs) -> Result<String, Failure> {
 }
 
 /// The flags over the config file's settings.
-fn apply(config: &mut CreateAuthTokenConfig, o: Overrides) {
+pub(crate) fn apply(config: &mut CreateAuthTokenConfig, o: Overrides) {
     if o.uses.is_some() {
         config.uses = o.uses;
     }
@@ -200,31 +200,9 @@ fn api_key(file: Option<&Path>) -> Result<(ApiKey, KeySource), Failure> {
     Ok((key, KeySource::Given))
 }
 
-/// A CA bundle larger than this is not a CA bundle (the whole Mozilla set is ~200 KiB).
-const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
-
 /// The PEM of `--ca-cert`: bounded, and only from a regular file.
 fn ca_cert(path: &Path) -> Result<Vec<u8>, Failure> {
-    let shown = path.display();
-    let bad = |why: String| Failure::bad_input(format!("--ca-cert {shown}: {why}"));
-    let file = std::fs::File::open(path).map_err(|e| bad(format!("cannot open it: {e}")))?;
-    if !file
-        .metadata()
-        .map_err(|e| bad(format!("cannot read it: {e}")))?
-        .is_file()
-    {
-        return Err(bad("not a regular file".to_owned()));
-    }
-    let mut pem = Vec::new();
-    file.take(MAX_CA_FILE_BYTES + 1)
-        .read_to_end(&mut pem)
-        .map_err(|e| bad(format!("cannot read it: {e}")))?;
-    if pem.len() as u64 > MAX_CA_FILE_BYTES {
-        return Err(bad(format!(
-            "larger than {MAX_CA_FILE_BYTES} bytes; a CA bundle is a few PEM certificates"
-        )));
-    }
-    Ok(pem)
+    config_file::read(path, "--ca-cert", "a CA bundle is a few PEM certificates")
 }
 
 /// An error as one line, with the exit code of its kind.
