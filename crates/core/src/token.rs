@@ -56,6 +56,68 @@ impl AuthToken {
     pub fn authorization_header_value(&self) -> String {
         format!("Token {}", self.name)
     }
+
+    /// The WebSocket handshake request for the Live API's constrained method, with the
+    /// token in the `Authorization: Token ...` header (as the Python and Go SDKs send
+    /// it) rather than in the URL, and every header a WebSocket handshake needs, so a
+    /// client library can use it as it is: `tungstenite::connect(request)`, or
+    /// `tokio_tungstenite::connect_async(request)`.
+    ///
+    /// ```
+    /// # use gemini_token_core::{ApiKey, CreateAuthTokenConfig, Endpoint, prepare};
+    /// # let prepared = prepare(&CreateAuthTokenConfig::new(), &Endpoint::default(),
+    /// #     &ApiKey::new("k")?, time::OffsetDateTime::UNIX_EPOCH)?;
+    /// # let token = prepared.parser().parse(&http::Response::new(br#"{"name":"auth_tokens/x"}"#.to_vec()))?;
+    /// let request = token.live_handshake_request()?;
+    /// assert_eq!(request.uri().path(), "/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained");
+    /// assert_eq!(request.headers()["authorization"], "Token auth_tokens/x");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// The header value is marked sensitive, so the request's `Debug` does not show
+    /// the token.
+    pub fn live_handshake_request(&self) -> Result<http::Request<()>, http::Error> {
+        let url = self
+            .live_url_prefix
+            .strip_suffix("?access_token=")
+            .unwrap_or(&self.live_url_prefix);
+        let uri: http::Uri = url.parse()?;
+        let host = uri
+            .authority()
+            .map(|a| a.as_str().to_owned())
+            .unwrap_or_default();
+        let mut authorization = http::HeaderValue::try_from(self.authorization_header_value())?;
+        authorization.set_sensitive(true);
+        http::Request::get(uri)
+            .header(http::header::HOST, host)
+            .header(http::header::CONNECTION, "Upgrade")
+            .header(http::header::UPGRADE, "websocket")
+            .header(http::header::SEC_WEBSOCKET_VERSION, "13")
+            .header(http::header::SEC_WEBSOCKET_KEY, websocket_key())
+            .header(http::header::AUTHORIZATION, authorization)
+            .body(())
+    }
+}
+
+/// A `Sec-WebSocket-Key`: 16 random bytes in base64. It is a nonce that keeps caches
+/// from replaying handshakes, not a secret, so the standard library's per-process
+/// random keys are enough.
+fn websocket_key() -> String {
+    const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bytes = [0u8; 18];
+    bytes[..8].copy_from_slice(&crate::transport::random_u64().to_le_bytes());
+    bytes[8..16].copy_from_slice(&crate::transport::random_u64().to_le_bytes());
+    let mut key = String::with_capacity(24);
+    for chunk in bytes.chunks(3) {
+        let n = u32::from(chunk[0]) << 16 | u32::from(chunk[1]) << 8 | u32::from(chunk[2]);
+        for shift in [18, 12, 6, 0] {
+            key.push(BASE64[(n >> shift & 63) as usize] as char);
+        }
+    }
+    // 16 bytes are 22 characters and two `=`: the last chunk held one real byte.
+    key.truncate(22);
+    key.push_str("==");
+    key
 }
 
 impl fmt::Debug for AuthToken {

@@ -44,14 +44,18 @@ pub trait Transport: Send + Sync {
     }
 }
 
-/// A number in `[0, 1)`, from the standard library's per-process random keys: no
-/// dependency and no clock.
+/// A number in `[0, 1)`, from [`random_u64`].
 fn random_unit() -> f64 {
+    (random_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// 64 random bits from the standard library's per-process random keys: no dependency
+/// and no clock. For jitter and nonces, never for secrets.
+pub(crate) fn random_u64() -> u64 {
     use std::hash::{BuildHasher, Hasher};
-    let bits = std::collections::hash_map::RandomState::new()
+    std::collections::hash_map::RandomState::new()
         .build_hasher()
-        .finish();
-    (bits >> 11) as f64 / (1u64 << 53) as f64
+        .finish()
 }
 
 /// A transport behind a smart pointer is a transport: `Box<dyn Transport>` and

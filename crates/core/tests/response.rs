@@ -243,3 +243,50 @@ fn answer_bytes(status: u16, body: Vec<u8>) -> Response<Vec<u8>> {
     *response.status_mut() = StatusCode::from_u16(status).unwrap();
     response
 }
+
+#[test]
+fn the_live_handshake_carries_the_token_in_a_header_only() {
+    let endpoint = Endpoint::new("https://proxy.example/gemini", "v1beta").unwrap();
+    let key = ApiKey::new("AIzaSy-handshake").unwrap();
+    let now = time::macros::datetime!(2026-01-01 00:00 UTC);
+    let prepared = gemini_token_core::prepare(
+        &gemini_token_core::CreateAuthTokenConfig::new(),
+        &endpoint,
+        &key,
+        now,
+    )
+    .unwrap();
+    let token = prepared
+        .parser()
+        .parse(&Response::new(br#"{"name":"auth_tokens/abc"}"#.to_vec()))
+        .unwrap();
+    let request = token.live_handshake_request().unwrap();
+    assert_eq!(request.method(), http::Method::GET);
+    assert_eq!(
+        request.uri(),
+        "wss://proxy.example/gemini/ws/google.ai.generativelanguage.v1beta.GenerativeService.\
+         BidiGenerateContentConstrained"
+    );
+    let header = |name: &str| request.headers()[name].to_str().unwrap().to_owned();
+    assert_eq!(header("host"), "proxy.example");
+    assert_eq!(header("connection"), "Upgrade");
+    assert_eq!(header("upgrade"), "websocket");
+    assert_eq!(header("sec-websocket-version"), "13");
+    assert_eq!(header("authorization"), "Token auth_tokens/abc");
+    assert!(request.headers()["authorization"].is_sensitive());
+    let nonce = header("sec-websocket-key");
+    assert_eq!(nonce.len(), 24);
+    assert!(nonce.ends_with("=="));
+    assert!(
+        nonce[..22]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/'),
+        "{nonce}"
+    );
+    // A fresh nonce per handshake.
+    assert_ne!(
+        token.live_handshake_request().unwrap().headers()["sec-websocket-key"],
+        request.headers()["sec-websocket-key"]
+    );
+    assert!(!format!("{request:?}").contains("abc"));
+}
