@@ -57,6 +57,37 @@ impl Default for ClientOptions {
     }
 }
 
+impl ClientOptions {
+    /// For a transport crate built without a TLS library: refuses an `https://`
+    /// endpoint and root certificates when the client is built, rather than failing on
+    /// the first request. `transport` names the crate, for the message.
+    pub fn refuse_tls(&self, transport: &str) -> Result<(), ConfigError> {
+        let why = format!(
+            "HTTPS needs the `rustls` or `native-tls` feature of {transport}; without either \
+             only plain HTTP to this machine works"
+        );
+        let refused = |path: &str| ConfigError::new(ConfigErrorKind::InvalidValue, path, &why);
+        if self.root_certificates.is_some() {
+            Err(refused("root_certificates"))
+        } else if self.endpoint.base_url().starts_with("https:") {
+            Err(refused("base_url"))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The error for [`root_certificates`](Self::root_certificates) that the TLS
+    /// library cannot read.
+    pub fn unreadable_root_certificates() -> ConfigError {
+        ConfigError::new(
+            ConfigErrorKind::InvalidValue,
+            "root_certificates",
+            "is not a readable PEM bundle of CA certificates (`-----BEGIN CERTIFICATE-----` \
+             blocks)",
+        )
+    }
+}
+
 /// How a transport crate's client is made from what [`ClientBuilder`] gathered.
 pub trait BuildClient: Sized {
     /// The HTTP client a caller may bring (`reqwest::Client`, `ureq::Agent`).

@@ -215,3 +215,30 @@ fn no_debug_shows_credentials_or_header_values() {
         "Basic header-canary"
     );
 }
+
+#[test]
+fn a_transport_without_tls_refuses_https_when_built() {
+    let options = |base: &str, roots: Option<&str>| {
+        let mut builder = ClientBuilder::<Parts>::new(key(), KeySource::Given).base_url(base);
+        if let Some(pem) = roots {
+            builder = builder.root_certificates(pem);
+        }
+        let Parts(parts) = builder.build().unwrap();
+        parts.options
+    };
+    let why = "HTTPS needs the `rustls` or `native-tls` feature of gemini-token-x; without \
+               either only plain HTTP to this machine works";
+    let err = options("https://example.com", None)
+        .refuse_tls("gemini-token-x")
+        .unwrap_err();
+    assert_eq!((err.path(), err.message()), ("base_url", why));
+    let pem = "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n";
+    let err = options("http://127.0.0.1:1", Some(pem))
+        .refuse_tls("gemini-token-x")
+        .unwrap_err();
+    assert_eq!((err.path(), err.message()), ("root_certificates", why));
+    assert_eq!(
+        options("http://127.0.0.1:1", None).refuse_tls("gemini-token-x"),
+        Ok(())
+    );
+}

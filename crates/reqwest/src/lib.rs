@@ -158,8 +158,7 @@ impl BuildClient for Client {
                 reqwest::Client::builder()
                     .redirect(reqwest::redirect::Policy::none())
                     .connect_timeout(parts.options.connect_timeout),
-                &parts.options.endpoint,
-                parts.options.root_certificates.as_deref(),
+                &parts.options,
             )?
             .build()
             .map_err(|e| transport_error(e, Duration::ZERO))?,

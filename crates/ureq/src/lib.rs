@@ -162,8 +162,7 @@ impl BuildClient for Client {
                             .timeout_global(Some(timeout))
                             .max_redirects(0)
                             .http_status_as_error(false),
-                        &parts.options.endpoint,
-                        parts.options.root_certificates.as_deref(),
+                        &parts.options,
                     )?
                     .build(),
                 );
