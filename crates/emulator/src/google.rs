@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::proto_json::Violation;
+
 /// The message for a request without an API key.
 pub const MISSING_KEY: &str = "Method doesn't allow unregistered callers (callers without \
      established identity). Please use API Key or other form of API consumer identity to call \
@@ -94,13 +96,32 @@ pub(crate) fn too_many_connections(cap: usize) -> Reply {
 
 /// 400 INVALID_ARGUMENT naming the field at fault, as the service does for bad bodies.
 pub(crate) fn invalid_argument(field: &str, message: &str) -> Reply {
+    bad_request(&[Violation::at(field, message)])
+}
+
+/// 400 INVALID_ARGUMENT with one `BadRequest` field violation per problem: the
+/// message is their descriptions, one per line, as the service reports several at once.
+/// A violation without a field (malformed JSON) has no `field` key.
+pub(crate) fn bad_request(violations: &[Violation]) -> Reply {
+    let message = violations
+        .iter()
+        .map(|v| v.description.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let field_violations: Vec<Value> = violations
+        .iter()
+        .map(|v| match &v.field {
+            Some(field) => json!({"field": field, "description": v.description}),
+            None => json!({"description": v.description}),
+        })
+        .collect();
     error(
         400,
         "INVALID_ARGUMENT",
-        message,
+        &message,
         vec![json!({
             "@type": "type.googleapis.com/google.rpc.BadRequest",
-            "fieldViolations": [{"field": field, "description": message}],
+            "fieldViolations": field_violations,
         })],
     )
 }

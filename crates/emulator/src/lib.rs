@@ -29,6 +29,10 @@
 mod faults;
 mod google;
 mod http;
+mod mask;
+mod proto_json;
+mod rfc3339;
+mod schema;
 mod server;
 mod service;
 mod store;

@@ -1,23 +1,12 @@
 //! The token service itself: routing, the key check, the body rules, minting.
 
-use std::collections::BTreeMap;
-
-use gemini_token_core::setup::{
-    AudioTranscriptionConfig, AvatarConfig, Content, ContextWindowCompressionConfig,
-    GenerationConfig, HistoryConfig, ProactivityConfig, RealtimeInputConfig, SafetySetting,
-    SessionResumptionConfig, Tool,
-};
-use gemini_token_core::timestamp::parse_rfc3339;
-use gemini_token_core::{
-    DEFAULT_EXPIRE_AFTER, DEFAULT_NEW_SESSION_EXPIRE_AFTER, LockPath, MAX_LIFETIME,
-};
-use serde::Deserialize;
-use serde_json::{Value, json};
-use time::OffsetDateTime;
+use serde_json::{Map, Value, json};
+use time::{Duration, OffsetDateTime};
 
 use crate::google::{self, Reply};
 use crate::http::Request;
 use crate::store::MintedToken;
+use crate::{mask, proto_json, rfc3339, schema};
 
 /// The API versions that have the method.
 const VERSIONS: &[&str] = &["v1alpha", "v1beta"];
@@ -74,7 +63,7 @@ pub(crate) fn mint(
         Some(key) if !keys.iter().any(|k| k == key) => return (google::invalid_key(), None),
         Some(_) => {}
     }
-    match check_body(&request.body, now) {
+    match check_body(&request.body, version, now) {
         Ok(mut token) => {
             token.api_version = version.to_owned();
             let reply = Reply::json(200, &json!({ "name": token.name }));
@@ -84,48 +73,30 @@ pub(crate) fn mint(
     }
 }
 
-/// The body's fields, by their JSON names; the proto names (snake_case) are accepted
-/// too, as the service's JSON parser does.
-const FIELDS: &[(&str, &str)] = &[
-    ("name", "name"),
-    ("uses", "uses"),
-    ("expireTime", "expire_time"),
-    ("newSessionExpireTime", "new_session_expire_time"),
-    ("bidiGenerateContentSetup", "bidi_generate_content_setup"),
-    ("fieldMask", "field_mask"),
-];
+/// Tokens live 30 minutes unless the request says otherwise [doc].
+const DEFAULT_EXPIRE_AFTER: Duration = Duration::minutes(30);
+/// New sessions may start for 60 seconds unless the request says otherwise [doc].
+const DEFAULT_NEW_SESSION_EXPIRE_AFTER: Duration = Duration::seconds(60);
+/// Both times must be less than 20 hours ahead [doc].
+const MAX_LIFETIME: Duration = Duration::hours(20);
 
-fn check_body(body: &[u8], now: OffsetDateTime) -> Result<MintedToken, Reply> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
-        google::invalid_argument(
-            "",
-            &format!(
-                "Invalid JSON payload received. {}",
-                capitalized(&e.to_string())
-            ),
-        )
-    })?;
-    let Value::Object(object) = value else {
-        return Err(google::invalid_argument(
-            "",
-            "Invalid JSON payload received. Expected an object.",
-        ));
-    };
-    let mut fields: BTreeMap<&str, Value> = BTreeMap::new();
-    for (key, value) in object {
-        let Some((json_name, _)) = FIELDS.iter().find(|(j, p)| key == *j || key == *p) else {
-            return Err(unknown_name(&key, "auth_token"));
-        };
-        fields.insert(json_name, value);
-    }
+/// The package that type URLs in errors name, by API version.
+fn package(version: &str) -> String {
+    format!("google.ai.generativelanguage.{version}")
+}
 
-    let uses = match fields.get("uses") {
-        None | Some(Value::Null) => 1,
-        Some(value) => value
-            .as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .filter(|n| i32::try_from(*n).is_ok())
-            .ok_or_else(|| invalid_value("uses", "TYPE_INT32", value))?,
+fn check_body(body: &[u8], version: &str, now: OffsetDateTime) -> Result<MintedToken, Reply> {
+    let mut fields = proto_json::read(body, &schema::AUTH_TOKEN, "auth_token", &package(version))
+        .map_err(|violations| google::bad_request(&violations))?;
+
+    let uses = match fields.get("uses").and_then(Value::as_i64) {
+        None => 1,
+        Some(n) => u32::try_from(n).map_err(|_| {
+            google::invalid_argument(
+                "auth_token.uses",
+                &format!("Invalid value at 'auth_token.uses' (TYPE_INT32), {n}"),
+            )
+        })?,
     };
     let expire_time = time_field(&fields, "expireTime", "expire_time", now)?
         .unwrap_or(now + DEFAULT_EXPIRE_AFTER);
@@ -138,18 +109,29 @@ fn check_body(body: &[u8], now: OffsetDateTime) -> Result<MintedToken, Reply> {
     .unwrap_or(now + DEFAULT_NEW_SESSION_EXPIRE_AFTER);
 
     let setup = match fields.remove("bidiGenerateContentSetup") {
-        None | Some(Value::Null) => None,
-        Some(setup) => Some(check_setup(setup)?),
+        Some(Value::Object(setup)) => Some(setup),
+        _ => None,
     };
     let field_mask = match fields.remove("fieldMask") {
-        None | Some(Value::Null) => None,
         Some(Value::String(mask)) => Some(mask),
-        Some(other) => return Err(invalid_value("field_mask", "TYPE_STRING", &other)),
+        _ => None,
     };
-    if let (Some(setup), Some(mask)) = (&setup, &field_mask) {
-        check_mask(setup, mask)?;
-    } else if let Some(mask) = &field_mask {
-        mask_paths(mask)?;
+    if let Some(mask) = &field_mask {
+        let paths = mask::parse(mask).ok_or_else(|| {
+            google::invalid_argument("auth_token.field_mask", google::MASK_INVALID)
+        })?;
+        // An empty mask locks the whole setup: nothing to cover [doc].
+        if let Some(setup) = setup.as_ref().filter(|_| !paths.is_empty()) {
+            if !mask::set_paths(setup)
+                .iter()
+                .all(|p| mask::covers(&paths, p))
+            {
+                return Err(google::invalid_argument(
+                    "auth_token.field_mask",
+                    google::MASK_MISSES_FIELDS,
+                ));
+            }
+        }
     }
 
     let Some(random) = random_hex::<32>() else {
@@ -165,51 +147,27 @@ fn check_body(body: &[u8], now: OffsetDateTime) -> Result<MintedToken, Reply> {
         uses,
         expire_time,
         new_session_expire_time: new_session_expire_time.min(expire_time),
-        bidi_generate_content_setup: setup,
+        bidi_generate_content_setup: setup.map(Value::Object),
         field_mask,
         api_version: String::new(),
         minted_at: now,
     })
 }
 
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
-}
-
-fn unknown_name(name: &str, at: &str) -> Reply {
-    google::invalid_argument(
-        at,
-        &format!(
-            "Invalid JSON payload received. Unknown name \"{name}\" at '{at}': Cannot find field."
-        ),
-    )
-}
-
-fn invalid_value(field: &str, kind: &str, value: &Value) -> Reply {
-    let path = format!("auth_token.{field}");
-    google::invalid_argument(
-        &path,
-        &format!("Invalid value at '{path}' ({kind}), {value}"),
-    )
-}
-
-/// A timestamp field: RFC 3339, after `now`, less than 20 h ahead.
+/// A timestamp field (already read as RFC 3339): after `now`, less than 20 h ahead.
+/// The message for a time not in the future is ours; Google's is not known.
 fn time_field(
-    fields: &BTreeMap<&str, Value>,
+    fields: &Map<String, Value>,
     json_name: &str,
     proto_name: &str,
     now: OffsetDateTime,
 ) -> Result<Option<OffsetDateTime>, Reply> {
-    let kind = "type.googleapis.com/google.protobuf.Timestamp";
-    let at = match fields.get(json_name) {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::String(text)) => parse_rfc3339(text)
-            .map_err(|_| invalid_value(proto_name, kind, &Value::from(text.as_str())))?,
-        Some(other) => return Err(invalid_value(proto_name, kind, other)),
+    let Some(at) = fields
+        .get(json_name)
+        .and_then(Value::as_str)
+        .and_then(rfc3339::parse)
+    else {
+        return Ok(None);
     };
     let field = format!("auth_token.{proto_name}");
     if at <= now {
@@ -225,120 +183,6 @@ fn time_field(
         ));
     }
     Ok(Some(at))
-}
-
-/// The setup message's fields, strictly: an unknown name anywhere is refused, as the
-/// service's parser refuses it.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(dead_code)] // Read only to check the setup's shape.
-struct Setup {
-    model: Option<String>,
-    generation_config: Option<GenerationConfig>,
-    system_instruction: Option<Content>,
-    tools: Option<Vec<Tool>>,
-    session_resumption: Option<SessionResumptionConfig>,
-    input_audio_transcription: Option<AudioTranscriptionConfig>,
-    output_audio_transcription: Option<AudioTranscriptionConfig>,
-    realtime_input_config: Option<RealtimeInputConfig>,
-    context_window_compression: Option<ContextWindowCompressionConfig>,
-    proactivity: Option<ProactivityConfig>,
-    history_config: Option<HistoryConfig>,
-    avatar_config: Option<AvatarConfig>,
-    safety_settings: Option<Vec<SafetySetting>>,
-    labels: Option<BTreeMap<String, String>>,
-}
-
-fn check_setup(setup: Value) -> Result<Value, Reply> {
-    let mut track = serde_path_to_error::Track::new();
-    let checked: Result<Setup, _> =
-        Setup::deserialize(serde_path_to_error::Deserializer::new(&setup, &mut track));
-    if let Err(e) = checked {
-        let mut at = String::from("auth_token.bidi_generate_content_setup");
-        let mut segments: Vec<String> = track
-            .path()
-            .iter()
-            .filter_map(|s| match s {
-                serde_path_to_error::Segment::Map { key } => Some(key.clone()),
-                serde_path_to_error::Segment::Seq { index } => Some(format!("[{index}]")),
-                _ => None,
-            })
-            .collect();
-        let message = e.to_string();
-        let unknown = message
-            .strip_prefix("unknown field `")
-            .and_then(|rest| rest.split('`').next());
-        if let Some(name) = unknown {
-            if segments.last().map(String::as_str) == Some(name) {
-                segments.pop();
-            }
-            for segment in &segments {
-                if !segment.starts_with('[') {
-                    at.push('.');
-                }
-                at.push_str(&snake_case(segment));
-            }
-            return Err(unknown_name(name, &at));
-        }
-        for segment in &segments {
-            if !segment.starts_with('[') {
-                at.push('.');
-            }
-            at.push_str(&snake_case(segment));
-        }
-        return Err(google::invalid_argument(
-            &at,
-            &format!("Invalid value at '{at}': {message}"),
-        ));
-    }
-    Ok(setup)
-}
-
-fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// The mask's paths in camelCase; a path that names no field, or goes into a list,
-/// makes the mask invalid.
-fn mask_paths(mask: &str) -> Result<Vec<String>, Reply> {
-    mask.split(',')
-        .map(|path| {
-            LockPath::parse(path.trim())
-                .map(|p| p.as_str().to_owned())
-                .map_err(|_| {
-                    google::invalid_argument("auth_token.field_mask", google::MASK_INVALID)
-                })
-        })
-        .collect()
-}
-
-/// Every field the setup sets must be under a path of the mask.
-fn check_mask(setup: &Value, mask: &str) -> Result<(), Reply> {
-    let masked = mask_paths(mask)?;
-    let set = gemini_token_core::set_field_paths(setup).unwrap_or_default();
-    let covered = |path: &str| {
-        masked.iter().any(|m| {
-            path == m
-                || (path.starts_with(m.as_str()) && path.as_bytes().get(m.len()) == Some(&b'.'))
-        })
-    };
-    if set.split(',').filter(|p| !p.is_empty()).all(covered) {
-        Ok(())
-    } else {
-        Err(google::invalid_argument(
-            "auth_token.field_mask",
-            google::MASK_MISSES_FIELDS,
-        ))
-    }
 }
 
 /// `N` random bytes from the operating system's CSPRNG, as hex; `None` if the OS

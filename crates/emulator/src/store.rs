@@ -20,9 +20,13 @@ pub struct MintedToken {
     /// After when it starts no new session. Default: 60 seconds after minting.
     #[serde(serialize_with = "rfc3339")]
     pub new_session_expire_time: OffsetDateTime,
-    /// The setup it is limited to, as received.
+    /// The setup it is limited to, in proto3 JSON's normal form: every name in its
+    /// JSON (lowerCamel) form, integers (`int64` too) and floats as numbers (or
+    /// `"NaN"`, `"Infinity"`, `"-Infinity"`), enums by name, unset (`null`) fields left
+    /// out. What two clients send for the same settings, in either name form or number
+    /// form, is kept the same.
     pub bidi_generate_content_setup: Option<serde_json::Value>,
-    /// The field mask, as received.
+    /// The field mask, as received (checked, not rewritten).
     pub field_mask: Option<String>,
     /// The API version it was minted through.
     pub api_version: String,

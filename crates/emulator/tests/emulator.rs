@@ -313,8 +313,15 @@ fn bodies_are_checked_like_the_service() {
             bad_request("auth_token.field_mask", MASK_INVALID),
         ),
         (
+            r#"{"fieldMask": "temperature"}"#,
+            bad_request("auth_token.field_mask", MASK_INVALID),
+        ),
+        (
             "[1]",
-            bad_request("", "Invalid JSON payload received. Expected an object."),
+            json!({"error": {"code": 400, "status": "INVALID_ARGUMENT",
+                "message": "Invalid JSON payload received. Unknown name \"\": Root element must be a message.",
+                "details": [{"@type": "type.googleapis.com/google.rpc.BadRequest", "fieldViolations": [
+                    {"description": "Invalid JSON payload received. Unknown name \"\": Root element must be a message."}]}]}}),
         ),
     ];
     for (body, want) in cases {
@@ -322,20 +329,20 @@ fn bodies_are_checked_like_the_service() {
         assert_eq!((answer.status, answer.json()), (400, want), "{body}");
     }
     assert!(emulator.tokens().is_empty());
-    assert_eq!(emulator.mint_requests(), 11);
+    assert_eq!(emulator.mint_requests(), 12);
 
     // What the service accepts: 19h59m, a mask that covers through a parent path,
     // proto (snake_case) field names at the top level.
     for body in [
         r#"{"expireTime": "2026-01-01T19:59:00Z"}"#,
         r#"{"bidiGenerateContentSetup": {"model": "m", "generationConfig": {"temperature": 1, "topK": 2}}, "fieldMask": "model,generationConfig"}"#,
-        r#"{"expire_time": "2026-01-01T01:00:00Z", "uses": 2, "field_mask": "temperature"}"#,
+        r#"{"expire_time": "2026-01-01T01:00:00Z", "uses": 2, "field_mask": "generation_config.temperature"}"#,
     ] {
         assert_eq!(mint(&emulator, body).status, 200, "{body}");
     }
     assert_eq!(
         emulator.tokens()[2].field_mask.as_deref(),
-        Some("temperature")
+        Some("generation_config.temperature")
     );
 }
 

@@ -119,6 +119,10 @@ fn fragment() -> impl Strategy<Value = Vec<u8>> {
         Just(b"GET /emulator/stats HTTP/1.1\r\n".to_vec()),
         Just(format!("x-goog-api-key: {KEY}\r\n").into_bytes()),
         Just(b"Content-Length: 2\r\n".to_vec()),
+        Just(b"Transfer-Encoding: chunked\r\n".to_vec()),
+        Just(b"2;x=y\r\n{}\r\n".to_vec()),
+        Just(b"0\r\nTrailer: t\r\n\r\n".to_vec()),
+        Just(b"fffffffffffffffff\r\n".to_vec()),
         Just(b"Content-Length: 18446744073709551616\r\n".to_vec()),
         Just(b"Expect: 100-continue\r\n".to_vec()),
         Just(b"Connection: close\r\n".to_vec()),
@@ -127,6 +131,8 @@ fn fragment() -> impl Strategy<Value = Vec<u8>> {
             br#"{"uses":1,"fieldMask":"model","bidiGenerateContentSetup":{"model":"m"}}"#.to_vec()
         ),
         Just(b"{}".to_vec()),
+        Just(br#"{"uses":"5","uses":1e3,"bogus":[{"a":null}],"expire_time":"x"}"#.to_vec()),
+        Just(br#"{"bidi_generate_content_setup":{"generation_config":{"top_k":20.0,"media_resolution":2}}}"#.to_vec()),
         proptest::collection::vec(any::<u8>(), 0..64),
     ]
 }
@@ -139,5 +145,63 @@ proptest! {
         let input = pieces.concat();
         let output = serve_bytes(&input);
         prop_assert!(output.is_empty() || output.starts_with(b"HTTP/1.1 "));
+    }
+}
+
+/// Pieces of bodies, for inputs that reach deep into the JSON reader.
+fn json_piece() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![
+        "{",
+        "}",
+        "[",
+        "]",
+        ":",
+        ",",
+        " ",
+        "null",
+        "true",
+        "1",
+        "20.0",
+        "-1e3",
+        "1e999",
+        "\"5000\"",
+        "\"NaN\"",
+        "\"x\"",
+        "\"\\u00e9\"",
+        "\"\\ud800\"",
+        "\"\\q\"",
+        "\"uses\"",
+        "\"expireTime\"",
+        "\"2026-01-01T01:00:00Z\"",
+        "\"fieldMask\"",
+        "\"model,tools\"",
+        "\"bidiGenerateContentSetup\"",
+        "\"generation_config\"",
+        "\"topK\"",
+        "\"mediaResolution\"",
+        "\"tools\"",
+        "\"functionDeclarations\"",
+        "\"parameters\"",
+        "\"properties\"",
+        "\"items\"",
+        "\"labels\"",
+        "\"parametersJsonSchema\"",
+        "\u{e9}",
+    ])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    #[test]
+    fn every_body_gets_a_token_or_googles_400(pieces in proptest::collection::vec(json_piece(), 0..64)) {
+        let body = pieces.concat();
+        let answer = parse(&serve_bytes(mint(&body, "").as_bytes()));
+        prop_assert!(answer.status == 200 || answer.status == 400, "{}", answer.status);
+        if answer.status == 400 {
+            let error = answer.json();
+            prop_assert_eq!(&error["error"]["status"], "INVALID_ARGUMENT");
+            prop_assert!(error["error"]["details"][0]["fieldViolations"][0]["description"].is_string());
+        }
     }
 }

@@ -371,27 +371,56 @@ fn the_counters_are_served_as_json() {
 #[test]
 fn deeply_nested_bodies_fit_the_small_stack_of_a_connection_thread() {
     let emulator = Emulator::builder().key(KEY).start().unwrap();
-    // As deep as the JSON parser goes (128 levels in all), inside a tool's parameters
+    // As deep as the JSON reader goes (100 levels in all), inside a tool's JSON Schema
     // (kept as free JSON), with a mask so that the setup's paths are walked too.
-    let depth = 120;
+    let depth = 94;
     let schema = format!("{}1{}", r#"{"a":"#.repeat(depth), "}".repeat(depth));
     let body = format!(
-        r#"{{"fieldMask":"tools","bidiGenerateContentSetup":{{"tools":[{{"functionDeclarations":[{{"name":"f","parameters":{schema}}}]}}]}}}}"#
+        r#"{{"fieldMask":"tools","bidiGenerateContentSetup":{{"tools":[{{"functionDeclarations":[{{"name":"f","parametersJsonSchema":{schema}}}]}}]}}}}"#
     );
     let mut stream = connect(&emulator);
     stream.write_all(&mint_request(&body, false)).unwrap();
     assert_eq!(read_answer(&mut stream).status, 200);
-    // Past the parser's limit.
-    let deeper = format!("{}1{}", "[".repeat(200_000), "]".repeat(200_000));
-    stream.write_all(&mint_request(&deeper, true)).unwrap();
+    // As deep through messages of the schema (a parameter's `items`, each a `Schema`),
+    // where each level takes more stack.
+    let items = format!(
+        r#"{}{{"type":"STRING"}}{}"#,
+        r#"{"items":"#.repeat(depth - 1),
+        "}".repeat(depth - 1)
+    );
+    let through_messages = format!(
+        r#"{{"bidiGenerateContentSetup":{{"tools":[{{"functionDeclarations":[{{"name":"f","parameters":{items}}}]}}]}}}}"#
+    );
+    stream
+        .write_all(&mint_request(&through_messages, false))
+        .unwrap();
+    assert_eq!(read_answer(&mut stream).status, 200);
+    // One level more is refused, and so is far more.
+    let deeper = body.replace(r#"{"a":1"#, r#"{"a":{"a":1}"#);
+    stream.write_all(&mint_request(&deeper, false)).unwrap();
+    // The line around the brace one level too deep, and a caret under it.
+    let message = format!(
+        "Invalid JSON payload received. Message too deep. Max recursion depth reached.\n{}1{}\n{}^",
+        r#"{"a":"#.repeat(9),
+        "}".repeat(34),
+        " ".repeat(40)
+    );
+    assert_eq!(
+        read_answer(&mut stream).json(),
+        json!({"error": {"code": 400, "status": "INVALID_ARGUMENT", "message": message,
+            "details": [{"@type": "type.googleapis.com/google.rpc.BadRequest",
+                "fieldViolations": [{"description": message}]}]}})
+    );
+    let far = format!("{}1{}", "[".repeat(200_000), "]".repeat(200_000));
+    stream.write_all(&mint_request(&far, true)).unwrap();
     let answer = read_answer(&mut stream);
     assert_eq!(
-        answer.json(),
-        json!({"error": {"code": 400, "status": "INVALID_ARGUMENT",
-            "message": "Invalid JSON payload received. Recursion limit exceeded at line 1 column 128",
-            "details": [{"@type": "type.googleapis.com/google.rpc.BadRequest",
-                "fieldViolations": [{"field": "", "description":
-                    "Invalid JSON payload received. Recursion limit exceeded at line 1 column 128"}]}]}})
+        answer.json()["error"]["message"],
+        format!(
+            "Invalid JSON payload received. Message too deep. Max recursion depth reached.\n{}\n{}^",
+            "[".repeat(80),
+            " ".repeat(40)
+        )
     );
-    assert_eq!(emulator.tokens().len(), 1);
+    assert_eq!(emulator.tokens().len(), 2);
 }
