@@ -126,6 +126,29 @@ pub(crate) fn bad_request(violations: &[Violation]) -> Reply {
     )
 }
 
+/// The answer to a request body larger than the emulator takes. The status, and the
+/// wording (recalled from Google's answer to oversized Gemini API requests, not
+/// confirmed for this method), are our inference.
+pub(crate) fn payload_too_large(limit: usize) -> Reply {
+    error(
+        413,
+        "INVALID_ARGUMENT",
+        &format!("Request payload size exceeds the limit: {limit} bytes."),
+        Vec::new(),
+    )
+}
+
+/// The answer to a `POST` with neither `Content-Length` nor a chunked body. Google's
+/// front end answers an HTML page saying this; the JSON shape is ours.
+pub(crate) fn length_required() -> Reply {
+    error(
+        411,
+        "INVALID_ARGUMENT",
+        "POST requests require a Content-length header.",
+        Vec::new(),
+    )
+}
+
 /// The answer to a request without a key.
 pub(crate) fn missing_key() -> Reply {
     error(403, "PERMISSION_DENIED", MISSING_KEY, Vec::new())

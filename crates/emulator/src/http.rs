@@ -8,14 +8,18 @@ use std::time::Instant;
 
 use crate::faults::{Fault, write_oversized_body};
 use crate::google::{self, PROXY_ERROR_PAGE, Reply};
-use crate::server::{Shared, Slot, lock};
+use crate::server::{HELD_BODY, LargeBody, Shared, Slot, lock};
 use crate::service::{self, Route};
 use crate::transport::Transport;
 
 /// The most a request head may take.
 const MAX_HEAD: usize = 16 * 1024;
-/// The most a request body may take.
-const MAX_BODY: usize = 1024 * 1024;
+/// The most a request body may take: of the order of Google's own request limits
+/// (20 MiB for a Gemini API request), so that no body the service takes is refused
+/// for its size. Bodies larger than [`HELD_BODY`] wait for a permit (see there).
+pub(crate) const MAX_BODY: usize = 20 * 1024 * 1024;
+/// The longest line of a chunked body's framing (a chunk size and its extensions).
+const MAX_CHUNK_LINE: usize = 4 * 1024;
 /// The buffer a connection keeps between requests; after a large body the rest is
 /// given back, so that idle connections hold little.
 const KEPT_BUFFER: usize = 8 * 1024;
@@ -40,8 +44,9 @@ impl Request {
 }
 
 /// What comes of reading a request.
-enum Incoming {
-    Request(Request),
+enum Incoming<'s> {
+    /// A request, with the permit its body needed if it is large.
+    Request(Request, Option<LargeBody<'s>>),
     /// The peer closed, the read failed, or the connection was closed to make room.
     Gone,
     /// No request began within the idle timeout.
@@ -67,8 +72,8 @@ pub(crate) fn serve_connection<T: Transport>(stream: &mut T, shared: &Shared, sl
         if shared.stopping() {
             break Next::Abort;
         }
-        let request = match read_request(stream, &mut buffer, shared, slot) {
-            Ok(Incoming::Request(request)) => request,
+        let (request, permit) = match read_request(stream, &mut buffer, shared, slot) {
+            Ok(Incoming::Request(request, permit)) => (request, permit),
             Ok(Incoming::Gone) => break Next::Abort,
             Ok(Incoming::Idle) => break Next::Close,
             Err(refusal) => {
@@ -77,7 +82,10 @@ pub(crate) fn serve_connection<T: Transport>(stream: &mut T, shared: &Shared, sl
             }
         };
         let next = answer(stream, shared, &request);
-        shared.give_back(request.body);
+        match permit {
+            Some(mut permit) => permit.keep(request.body),
+            None => shared.give_back(request.body),
+        }
         if buffer.capacity() > KEPT_BUFFER {
             buffer.shrink_to(KEPT_BUFFER);
         }
@@ -203,15 +211,29 @@ fn answer_mint<T: Transport>(
     }
 }
 
+/// Why reading a request body stopped.
+enum Stop {
+    /// The peer went away, or the server is stopping: no answer.
+    Gone,
+    /// An answer to send before closing.
+    Refuse(Reply),
+}
+
+impl From<Reply> for Stop {
+    fn from(reply: Reply) -> Self {
+        Self::Refuse(reply)
+    }
+}
+
 /// Reads one request, each byte of it before the deadline: the idle timeout for the
 /// first, then the request timeout from the first. `Err` is a refusal to send
 /// before closing.
-fn read_request<T: Transport>(
+fn read_request<'s, T: Transport>(
     stream: &mut T,
     buffer: &mut Vec<u8>,
-    shared: &Shared,
+    shared: &'s Shared,
     slot: &Slot,
-) -> Result<Incoming, Reply> {
+) -> Result<Incoming<'s>, Reply> {
     let limits = shared.limits;
     let idle_deadline = Instant::now() + limits.idle_timeout;
     let mut deadline = None;
@@ -255,46 +277,228 @@ fn read_request<T: Transport>(
             deadline = Some(Instant::now() + limits.request_timeout);
         }
     };
+    let deadline = deadline.unwrap_or(idle_deadline);
     let head = parse_head(buffer.get(..head_end).unwrap_or_default())?;
     buffer.drain(..head_end);
-    if head.expects_continue && buffer.len() < head.length {
-        let sent = stream
-            .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
-            .and_then(|()| stream.flush());
-        if sent.is_err() {
-            return Ok(Incoming::Gone);
+    let mut permit = None;
+    let read = match head.framing {
+        Framing::Length(length) => {
+            if length > HELD_BODY {
+                permit = shared.large_body(deadline);
+                if permit.is_none() {
+                    return if shared.stopping() {
+                        Ok(Incoming::Gone)
+                    } else {
+                        Err(timed_out())
+                    };
+                }
+            }
+            if head.expects_continue && buffer.len() < length && !send_continue(stream) {
+                return Ok(Incoming::Gone);
+            }
+            let body = match permit.as_mut() {
+                Some(permit) => permit.take_buffer(),
+                None if length > KEPT_BUFFER => shared.body_buffer(),
+                None => Vec::new(),
+            };
+            read_sized_body(stream, buffer, shared, body, length, deadline)
         }
-    }
-    let mut body = if head.length > KEPT_BUFFER {
-        shared.body_buffer()
-    } else {
-        Vec::new()
+        Framing::Chunked => {
+            if head.expects_continue && buffer.is_empty() && !send_continue(stream) {
+                return Ok(Incoming::Gone);
+            }
+            read_chunked_body(stream, buffer, shared, deadline, &mut permit)
+        }
     };
-    let early = buffer.len().min(head.length);
-    body.reserve_exact(head.length);
-    body.extend_from_slice(buffer.get(..early).unwrap_or_default());
-    buffer.drain(..early);
-    while body.len() < head.length {
-        stream.set_deadline(deadline);
-        let want = (head.length - body.len()) as u64;
-        // `take` + `read_to_end` fill the spare capacity without zeroing it first.
-        match Read::by_ref(stream).take(want).read_to_end(&mut body) {
-            Ok(0) => return Ok(Incoming::Gone),
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::TimedOut => return Err(timed_out()),
-            Err(_) => return Ok(Incoming::Gone),
-        }
-    }
     stream.set_deadline(None);
+    let body = match read {
+        Ok(body) => body,
+        Err(Stop::Gone) => return Ok(Incoming::Gone),
+        Err(Stop::Refuse(reply)) => return Err(reply),
+    };
     if !shared.request_read(slot) {
         return Ok(Incoming::Gone);
     }
-    Ok(Incoming::Request(Request {
-        method: head.method,
-        path: head.path,
-        headers: head.headers,
-        body,
-    }))
+    Ok(Incoming::Request(
+        Request {
+            method: head.method,
+            path: head.path,
+            headers: head.headers,
+            body,
+        },
+        permit,
+    ))
+}
+
+/// Writes `100 Continue`; `false` if the peer is gone.
+fn send_continue(stream: &mut impl Write) -> bool {
+    stream
+        .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
+        .and_then(|()| stream.flush())
+        .is_ok()
+}
+
+/// The deadline's refusal (`408`), or the peer gone, for a failed read.
+fn read_failed(e: &io::Error, shared: &Shared) -> Stop {
+    if e.kind() == io::ErrorKind::TimedOut {
+        Stop::Refuse(google::request_timeout(shared.limits.request_timeout))
+    } else {
+        Stop::Gone
+    }
+}
+
+/// A body of `length` bytes, into `body`: what already came with the head, then the
+/// rest.
+fn read_sized_body<T: Transport>(
+    stream: &mut T,
+    buffer: &mut Vec<u8>,
+    shared: &Shared,
+    mut body: Vec<u8>,
+    length: usize,
+    deadline: Instant,
+) -> Result<Vec<u8>, Stop> {
+    body.reserve_exact(length);
+    let early = buffer.len().min(length);
+    body.extend(buffer.drain(..early));
+    read_exact_into(stream, &mut body, length, deadline, shared)?;
+    Ok(body)
+}
+
+/// Reads from `stream` onto `body` until it holds `until` bytes.
+fn read_exact_into<T: Transport>(
+    stream: &mut T,
+    body: &mut Vec<u8>,
+    until: usize,
+    deadline: Instant,
+    shared: &Shared,
+) -> Result<(), Stop> {
+    while body.len() < until {
+        stream.set_deadline(Some(deadline));
+        let want = (until - body.len()) as u64;
+        // `take` + `read_to_end` fill the spare capacity without zeroing it first.
+        match Read::by_ref(stream).take(want).read_to_end(body) {
+            Ok(0) => return Err(Stop::Gone),
+            Ok(_) => {}
+            Err(e) => return Err(read_failed(&e, shared)),
+        }
+    }
+    Ok(())
+}
+
+/// A chunked body (`Transfer-Encoding: chunked`), decoded: chunk sizes in hex, each
+/// chunk's bytes, then a zero size and optional trailers (read and dropped). Bounded
+/// like any body: [`MAX_BODY`] in all, and a permit past [`HELD_BODY`].
+fn read_chunked_body<'s, T: Transport>(
+    stream: &mut T,
+    buffer: &mut Vec<u8>,
+    shared: &'s Shared,
+    deadline: Instant,
+    permit: &mut Option<LargeBody<'s>>,
+) -> Result<Vec<u8>, Stop> {
+    let bad = || Stop::Refuse(Reply::new(400, "text/plain", &b"bad chunked body"[..]));
+    let mut body = Vec::new();
+    loop {
+        let line = read_line(stream, buffer, MAX_CHUNK_LINE, deadline, shared)?;
+        let size = line.split(|b| *b == b';').next().unwrap_or_default();
+        let size = size.trim_ascii();
+        if size.is_empty() || size.len() > 16 || !size.iter().all(u8::is_ascii_hexdigit) {
+            return Err(bad());
+        }
+        let size = usize::from_str_radix(std::str::from_utf8(size).unwrap_or("x"), 16)
+            .map_err(|_| bad())?;
+        if size == 0 {
+            break;
+        }
+        let total = body.len() + size;
+        if total > MAX_BODY {
+            return Err(google::payload_too_large(MAX_BODY).into());
+        }
+        if total > HELD_BODY && permit.is_none() {
+            *permit = shared.large_body(deadline);
+            let Some(permit) = permit.as_mut() else {
+                return Err(if shared.stopping() {
+                    Stop::Gone
+                } else {
+                    Stop::Refuse(google::request_timeout(shared.limits.request_timeout))
+                });
+            };
+            let mut large = permit.take_buffer();
+            large.extend_from_slice(&body);
+            body = large;
+        }
+        if total > body.capacity() {
+            // Grows by doubling as usual, but never past the bound.
+            let target = (body.capacity() * 2).clamp(total, MAX_BODY.max(total));
+            body.reserve_exact(target - body.len());
+        }
+        let early = buffer.len().min(size);
+        body.extend(buffer.drain(..early));
+        read_exact_into(stream, &mut body, total, deadline, shared)?;
+        if !read_line(stream, buffer, 0, deadline, shared)?.is_empty() {
+            return Err(bad());
+        }
+    }
+    let mut trailers = 0;
+    loop {
+        let line = read_line(stream, buffer, MAX_HEAD, deadline, shared)?;
+        if line.is_empty() {
+            return Ok(body);
+        }
+        trailers += line.len() + 2;
+        if trailers > MAX_HEAD {
+            return Err(Stop::Refuse(Reply::new(
+                431,
+                "text/plain",
+                &b"request head too large"[..],
+            )));
+        }
+    }
+}
+
+/// One line of a chunked body's framing, without its line end (CRLF, or a bare LF),
+/// at most `limit` bytes long.
+fn read_line<T: Transport>(
+    stream: &mut T,
+    buffer: &mut Vec<u8>,
+    limit: usize,
+    deadline: Instant,
+    shared: &Shared,
+) -> Result<Vec<u8>, Stop> {
+    loop {
+        if let Some(end) = buffer.iter().position(|b| *b == b'\n') {
+            let mut line: Vec<u8> = buffer.drain(..=end).collect();
+            line.pop();
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+            if line.len() > limit {
+                break;
+            }
+            return Ok(line);
+        }
+        if buffer.len() > limit + 1 {
+            break;
+        }
+        stream.set_deadline(Some(deadline));
+        match read_more(stream, buffer) {
+            Ok(0) => return Err(Stop::Gone),
+            Ok(_) => {}
+            Err(e) => return Err(read_failed(&e, shared)),
+        }
+    }
+    Err(Stop::Refuse(Reply::new(
+        400,
+        "text/plain",
+        &b"bad chunked body"[..],
+    )))
+}
+
+/// How a request's body is framed.
+enum Framing {
+    /// `Content-Length` bytes (none when the header is absent on a method without one).
+    Length(usize),
+    /// `Transfer-Encoding: chunked`.
+    Chunked,
 }
 
 /// A request head, checked.
@@ -302,7 +506,7 @@ struct Head {
     method: String,
     path: String,
     headers: Vec<(String, String)>,
-    length: usize,
+    framing: Framing,
     expects_continue: bool,
 }
 
@@ -334,13 +538,30 @@ fn parse_head(bytes: &[u8]) -> Result<Head, Reply> {
             .filter(move |(n, _)| n == name)
             .map(|(_, v)| v.trim())
     };
-    if values("transfer-encoding").any(|v| !v.eq_ignore_ascii_case("identity")) {
-        return Err(Reply::new(411, "text/plain", &b"send a Content-Length"[..]));
-    }
+    let codings: Vec<String> = values("transfer-encoding")
+        .flat_map(|v| v.split(','))
+        .map(|c| c.trim().to_ascii_lowercase())
+        .filter(|c| !c.is_empty() && c != "identity")
+        .collect();
+    let chunked = match codings.as_slice() {
+        [] => false,
+        [only] if only == "chunked" => true,
+        _ => {
+            return Err(Reply::new(
+                501,
+                "text/plain",
+                &b"the only transfer coding taken is chunked"[..],
+            ));
+        }
+    };
     let mut lengths = values("content-length").map(|v| v.parse::<usize>());
     let length = match lengths.next() {
-        None => 0,
-        Some(Ok(length)) if lengths.all(|other| other == Ok(length)) => length,
+        // Both framings at once is how requests are smuggled past proxies.
+        Some(_) if chunked => return Err(bad("both Content-Length and Transfer-Encoding")),
+        None if chunked => None,
+        None if method == "POST" => return Err(google::length_required()),
+        None => Some(0),
+        Some(Ok(length)) if lengths.all(|other| other == Ok(length)) => Some(length),
         Some(_) => return Err(bad("bad Content-Length")),
     };
     let mut expects_continue = false;
@@ -355,18 +576,16 @@ fn parse_head(bytes: &[u8]) -> Result<Head, Reply> {
             ));
         }
     }
-    if length > MAX_BODY {
-        return Err(Reply::new(
-            413,
-            "text/plain",
-            &b"request body too large"[..],
-        ));
-    }
+    let framing = match length {
+        Some(length) if length > MAX_BODY => return Err(google::payload_too_large(MAX_BODY)),
+        Some(length) => Framing::Length(length),
+        None => Framing::Chunked,
+    };
     Ok(Head {
         method,
         path,
         headers,
-        length,
+        framing,
         expects_continue,
     })
 }
@@ -415,6 +634,7 @@ fn http_reason(status: u16) -> &'static str {
         411 => "Length Required",
         413 => "Payload Too Large",
         417 => "Expectation Failed",
+        501 => "Not Implemented",
         429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",

@@ -36,6 +36,14 @@ const POOLED_BODIES: usize = 4;
 /// The smallest body buffer worth keeping.
 const POOLED_BODY_MIN: usize = 64 * 1024;
 
+/// The largest body a connection holds on its own. A larger one (up to the 20 MiB the
+/// emulator takes) needs one of [`LARGE_BODIES`] permits for as long as it is read and
+/// answered, so that the memory bodies take stays bounded however many clients send
+/// large ones at once: about 1 MiB per connection plus 20 MiB per permit.
+pub(crate) const HELD_BODY: usize = 1024 * 1024;
+/// How many bodies larger than [`HELD_BODY`] may be in memory at once.
+pub(crate) const LARGE_BODIES: usize = 2;
+
 /// How many refused connections may wait for their 503 before more are simply closed.
 const REFUSALS_QUEUED: usize = 64;
 
@@ -92,6 +100,10 @@ pub(crate) struct Shared {
     /// Large body buffers given back, for the next large body on any thread: each
     /// thread's allocator arena would otherwise keep its own megabyte or two.
     bodies: Mutex<Vec<Vec<u8>>>,
+    /// The permits for bodies larger than [`HELD_BODY`], and their buffers.
+    large_bodies: Mutex<LargePool>,
+    /// Signalled when one of those is let go (or the server stops).
+    large_body_done: Condvar,
     next_id: AtomicU64,
     /// Orders state changes, so that "the oldest idle connection" is well defined.
     clock_ticks: AtomicU64,
@@ -142,6 +154,53 @@ impl Slot {
             state: AtomicU8::new(state),
             since: AtomicU64::new(tick),
         }
+    }
+}
+
+/// The permits for large bodies: how many are out, and the buffers of those given
+/// back. A large body is read into one of these buffers rather than a fresh one, so
+/// that large bodies take at most [`LARGE_BODIES`] buffers of up to 20 MiB for the
+/// life of the server, instead of leaving their memory in each thread's allocator
+/// arena.
+#[derive(Debug, Default)]
+pub(crate) struct LargePool {
+    in_use: usize,
+    buffers: Vec<Vec<u8>>,
+}
+
+/// The right to hold one body larger than [`HELD_BODY`], with a buffer for it; both
+/// are given back when dropped.
+pub(crate) struct LargeBody<'a> {
+    shared: &'a Shared,
+    buffer: Vec<u8>,
+}
+
+impl LargeBody<'_> {
+    /// The buffer to read the body into, empty.
+    pub(crate) fn take_buffer(&mut self) -> Vec<u8> {
+        let mut buffer = std::mem::take(&mut self.buffer);
+        buffer.clear();
+        buffer
+    }
+
+    /// Keeps `body`'s buffer to give back with the permit.
+    pub(crate) fn keep(&mut self, body: Vec<u8>) {
+        if body.capacity() > self.buffer.capacity() {
+            self.buffer = body;
+        }
+    }
+}
+
+impl Drop for LargeBody<'_> {
+    fn drop(&mut self) {
+        let mut pool = lock(&self.shared.large_bodies);
+        pool.in_use = pool.in_use.saturating_sub(1);
+        if pool.buffers.len() < LARGE_BODIES {
+            let mut buffer = std::mem::take(&mut self.buffer);
+            buffer.clear();
+            pool.buffers.push(buffer);
+        }
+        self.shared.large_body_done.notify_one();
     }
 }
 
@@ -211,6 +270,8 @@ impl Shared {
             registry: Mutex::new(HashMap::new()),
             workers: Mutex::new(Vec::new()),
             bodies: Mutex::new(Vec::new()),
+            large_bodies: Mutex::new(LargePool::default()),
+            large_body_done: Condvar::new(),
             next_id: AtomicU64::new(0),
             clock_ticks: AtomicU64::new(0),
         }
@@ -235,14 +296,43 @@ impl Shared {
         lock(&self.bodies).pop().unwrap_or_default()
     }
 
-    /// Takes back a request body's buffer, if it is large and there is room.
+    /// Takes back a request body's buffer, if it is large, not larger than a
+    /// connection holds on its own, and there is room.
     pub(crate) fn give_back(&self, mut body: Vec<u8>) {
-        if body.capacity() >= POOLED_BODY_MIN {
+        if (POOLED_BODY_MIN..=HELD_BODY).contains(&body.capacity()) {
             body.clear();
             let mut bodies = lock(&self.bodies);
             if bodies.len() < POOLED_BODIES {
                 bodies.push(body);
             }
+        }
+    }
+
+    /// A permit to hold a body larger than [`HELD_BODY`], waiting until `deadline` for
+    /// one to be free; `None` if none was, or the server is stopping.
+    pub(crate) fn large_body(&self, deadline: Instant) -> Option<LargeBody<'_>> {
+        let mut pool = lock(&self.large_bodies);
+        loop {
+            if self.stopping() {
+                return None;
+            }
+            if pool.in_use < LARGE_BODIES {
+                pool.in_use += 1;
+                let buffer = pool.buffers.pop().unwrap_or_default();
+                return Some(LargeBody {
+                    shared: self,
+                    buffer,
+                });
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            pool = self
+                .large_body_done
+                .wait_timeout(pool, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
         }
     }
 
@@ -452,6 +542,10 @@ pub(crate) fn stop(shared: &Shared, addr: SocketAddr, acceptor: Option<JoinHandl
     {
         let _guard = lock(&shared.sleeping);
         shared.wake.notify_all();
+    }
+    {
+        let _guard = lock(&shared.large_bodies);
+        shared.large_body_done.notify_all();
     }
     // Wake the accept loop, which blocks in accept().
     let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));

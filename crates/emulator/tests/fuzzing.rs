@@ -71,15 +71,39 @@ fn expect_100_continue_and_bad_heads() {
     };
     assert_eq!(
         refused("POST /v1alpha/auth_tokens HTTP/1.1\r\nContent-Length: 99999999\r\n\r\n"),
-        (413, "request body too large".to_owned())
+        (
+            413,
+            r#"{"error":{"code":413,"message":"Request payload size exceeds the limit: 20971520 bytes.","status":"INVALID_ARGUMENT"}}"#
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        refused("POST /v1alpha/auth_tokens HTTP/1.1\r\n\r\n"),
+        (
+            411,
+            r#"{"error":{"code":411,"message":"POST requests require a Content-length header.","status":"INVALID_ARGUMENT"}}"#
+                .to_owned()
+        )
+    );
+    assert_eq!(
+        refused("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n"),
+        (400, "both Content-Length and Transfer-Encoding".to_owned())
+    );
+    assert_eq!(
+        refused("POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"),
+        (501, "the only transfer coding taken is chunked".to_owned())
+    );
+    assert_eq!(
+        refused("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
+        (400, "bad chunked body".to_owned())
+    );
+    assert_eq!(
+        refused("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n"),
+        (400, "bad chunked body".to_owned())
     );
     assert_eq!(
         refused("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"),
         (400, "bad Content-Length".to_owned())
-    );
-    assert_eq!(
-        refused("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"),
-        (411, "send a Content-Length".to_owned())
     );
     assert_eq!(
         refused("\u{1}\u{2}\r\n\r\n"),

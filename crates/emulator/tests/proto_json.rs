@@ -1,6 +1,7 @@
 //! The body as the service's proto3 JSON parser reads it: both name forms at every
 //! depth, the number forms proto3 JSON allows, `null`, and the service's wording for
-//! what it refuses; field masks checked against the schema; an empty body.
+//! what it refuses; field masks checked against the schema; how bodies may arrive
+//! (empty, chunked, large, without a length).
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
@@ -439,6 +440,103 @@ fn an_empty_body_is_an_empty_message() {
             &None
         )
     );
+}
+
+#[test]
+fn chunked_bodies_are_decoded() {
+    let emulator = emulator();
+    let raw = format!(
+        "POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\n\
+         Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n\
+         5\r\n{{\"use\r\nA;ext=1\r\ns\": 3, \"bi\r\n1c\r\ndiGenerateContentSetup\": {{}}}}\r\n\
+         0\r\nX-Trailer: t\r\n\r\n"
+    );
+    let answer = exchange(&emulator, raw.as_bytes());
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    let token = &emulator.tokens()[0];
+    assert_eq!(
+        (token.uses, &token.bidi_generate_content_setup),
+        (3, &Some(json!({})))
+    );
+
+    // Past 20 MiB in all, the chunks are refused as a body that size would be.
+    let mut big = format!(
+        "POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\n\
+         Transfer-Encoding: chunked\r\n\r\n{:x}\r\n",
+        20 * 1024 * 1024
+    )
+    .into_bytes();
+    big.resize(big.len() + 20 * 1024 * 1024, b' ');
+    big.extend_from_slice(b"\r\n1\r\n \r\n0\r\n\r\n");
+    let answer = exchange(&emulator, &big);
+    assert_eq!(
+        (answer.status, answer.json()),
+        (
+            413,
+            json!({"error": {"code": 413, "status": "INVALID_ARGUMENT",
+                "message": "Request payload size exceeds the limit: 20971520 bytes."}})
+        )
+    );
+}
+
+#[test]
+fn bodies_up_to_20_mib_are_taken_and_larger_ones_refused_in_googles_shape() {
+    let emulator = emulator();
+    // 1.05 MiB of valid setup: a long system instruction.
+    let text = "x".repeat(1_101_005);
+    let body = format!(
+        r#"{{"bidiGenerateContentSetup": {{"systemInstruction": {{"parts": [{{"text": "{text}"}}]}}}}}}"#
+    );
+    assert!(body.len() > 1_100_000);
+    assert_eq!(mint(&emulator, &body).status, 200);
+    assert_eq!(
+        emulator.tokens()[0]
+            .bidi_generate_content_setup
+            .as_ref()
+            .unwrap()["systemInstruction"]["parts"][0]["text"]
+            .as_str()
+            .map(str::len),
+        Some(text.len())
+    );
+
+    let head = format!(
+        "POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\nContent-Length: {}\r\n\r\n",
+        20 * 1024 * 1024 + 1
+    );
+    let answer = exchange(&emulator, head.as_bytes());
+    assert_eq!(
+        (answer.status, answer.header("connection"), answer.json()),
+        (
+            413,
+            Some("close"),
+            json!({"error": {"code": 413, "status": "INVALID_ARGUMENT",
+                "message": "Request payload size exceeds the limit: 20971520 bytes."}})
+        )
+    );
+}
+
+#[test]
+fn a_post_without_a_length_is_answered_411() {
+    let emulator = emulator();
+    let answer = exchange(
+        &emulator,
+        format!("POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\n\r\n{{}}")
+            .as_bytes(),
+    );
+    assert_eq!(
+        (answer.status, answer.json()),
+        (
+            411,
+            json!({"error": {"code": 411, "status": "INVALID_ARGUMENT",
+                "message": "POST requests require a Content-length header."}})
+        )
+    );
+    assert_eq!(emulator.mint_requests(), 0);
 }
 
 #[test]
