@@ -1,26 +1,32 @@
 //! A backend that hands each signed-in user a one-use Gemini Live token.
 //!
 //! `POST /api/live-token` with `Authorization: Bearer <user token>` answers
-//! `{"token", "liveUrl", "expireTime", "newSessionExpireTime"}`: what a browser needs
-//! to open the Live API WebSocket itself, without ever seeing the API key. The token
-//! allows one session, for 30 minutes (a new session only in the first minute), with
-//! the model and the system instruction locked.
+//! `{"token", "liveUrl", "model", "expireTime", "newSessionExpireTime"}`: what a
+//! browser needs to open the Live API WebSocket itself, without ever seeing the API
+//! key. The token allows one session, for 30 minutes (a new session only in the first
+//! minute), with the model and the system instruction locked.
 //!
 //! Each user may mint a burst of 5 tokens, then one more every 12 seconds
 //! ([`TokenLimiter`]); past that the answer is `429 Too Many Requests` with a
 //! `Retry-After` header. Without such a limit, any signed-in user could spend the
 //! project's token quota for everyone.
 //!
-//! The bearer check is a toy (a fixed table of user tokens); put your own
-//! authentication there.
+//! The bearer check is a toy (a fixed table of user tokens, [`DEMO_USERS`]); put your
+//! own authentication there.
+//!
+//! `GET /` serves a small page (HTML and a script, built into the binary) that does
+//! what a real client does: sign in, get a token, open the Live API WebSocket with it,
+//! send the setup and one turn, and show the answer; then connect again with the same
+//! one-use token and show the refusal.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Html;
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use gemini_token_reqwest::core::timestamp::format_rfc3339;
 use gemini_token_reqwest::{
@@ -36,6 +42,17 @@ pub use limit::{LimiterClock, TokenLimiter};
 /// The model every token is locked to.
 pub const MODEL: &str = "gemini-live-2.5-flash-preview";
 
+/// The demo users: (bearer token, name). `main` signs them in, and the page has a
+/// sign-in button for each.
+pub const DEMO_USERS: [(&str, &str); 2] =
+    [("demo-token-alice", "Alice"), ("demo-token-bob", "Bob")];
+
+/// The page served at `/`.
+pub const PAGE_HTML: &str = include_str!("page/index.html");
+
+/// The page's script, served at `/app.js`.
+pub const PAGE_SCRIPT: &str = include_str!("page/app.js");
+
 /// What the handlers share.
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -50,6 +67,8 @@ pub struct AppState {
 /// The routes.
 pub fn router(state: AppState) -> Router {
     Router::new()
+        .route("/", get(page))
+        .route("/app.js", get(script))
         .route("/api/live-token", post(live_token))
         .with_state(state)
 }
@@ -62,10 +81,24 @@ pub struct LiveToken {
     pub token: String,
     /// The Live API WebSocket URL with the token in it.
     pub live_url: String,
+    /// The model the token is locked to, as the client's setup names it
+    /// (`models/...`).
+    pub model: String,
     /// When the token stops working.
     pub expire_time: String,
     /// After when it can start no session.
     pub new_session_expire_time: String,
+}
+
+async fn page() -> Html<&'static str> {
+    Html(PAGE_HTML)
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        PAGE_SCRIPT,
+    )
 }
 
 async fn live_token(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -96,6 +129,7 @@ async fn live_token(State(state): State<AppState>, headers: HeaderMap) -> Respon
             Json(LiveToken {
                 token: token.secret().to_owned(),
                 live_url: token.live_url(),
+                model: format!("models/{MODEL}"),
                 expire_time: format_rfc3339(token.expire_time()).unwrap_or_default(),
                 new_session_expire_time: format_rfc3339(token.new_session_expire_time())
                     .unwrap_or_default(),

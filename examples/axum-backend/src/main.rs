@@ -3,14 +3,18 @@
 //! With `GOOGLE_API_KEY` or `GEMINI_API_KEY` set it mints from Google; without, from a
 //! local emulator it starts, saying so.
 //!
-//! Run: `cargo run -p gemini-token-example-axum`, then
+//! Run: `cargo run -p gemini-token-example-axum`, then open http://127.0.0.1:3000/ in a
+//! browser, or
 //! `curl -X POST -H 'Authorization: Bearer demo-token-alice' http://127.0.0.1:3000/api/live-token`
+//!
+//! Without a key the token's Live URL points at the emulator's own port: the browser
+//! opens its WebSocket there, not at this backend.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use gemini_token_emulator::Emulator;
-use gemini_token_example_axum::{AppState, TokenLimiter, router};
+use gemini_token_example_axum::{AppState, DEMO_USERS, TokenLimiter, router};
 use gemini_token_reqwest::{ApiKey, Client};
 
 #[tokio::main]
@@ -30,10 +34,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             (client, Some(emulator))
         }
     };
-    let users = HashMap::from([
-        ("demo-token-alice".to_owned(), "Alice".to_owned()),
-        ("demo-token-bob".to_owned(), "Bob".to_owned()),
-    ]);
+    let users: HashMap<String, String> = DEMO_USERS
+        .iter()
+        .map(|(bearer, name)| ((*bearer).to_owned(), (*name).to_owned()))
+        .collect();
     let state = AppState {
         client,
         users: Arc::new(users),
