@@ -436,9 +436,10 @@ impl<'a> Reader<'a> {
                         self.report(Violation::at(
                             &at,
                             format!(
-                                "Invalid JSON payload received. Unknown name {} at '{at}': \
-                                 Cannot find field.",
-                                quoted(&key)
+                                "Invalid JSON payload received. Unknown name {}{}: Cannot find \
+                                 field.",
+                                quoted(&key),
+                                at_clause(&at)
                             ),
                         ));
                         self.skip()?;
@@ -478,9 +479,9 @@ impl<'a> Reader<'a> {
         self.report(Violation::at(
             &at,
             format!(
-                "Invalid JSON payload received. Duplicate name {} at '{at}': the field is \
-                 already set.",
-                quoted(key)
+                "Invalid JSON payload received. Duplicate name {}{}: the field is already set.",
+                quoted(key),
+                at_clause(&at)
             ),
         ));
     }
@@ -488,7 +489,11 @@ impl<'a> Reader<'a> {
     /// A field's value; `None` when unset (`null`) or refused.
     fn field(&mut self, field: &'static Field, key: &str) -> Read<Option<Value>> {
         let parent = self.path.len();
-        self.path.push('.');
+        // A root read with an empty path (a Live client message) names its fields bare:
+        // `setup.generation_config`.
+        if parent > 0 {
+            self.path.push('.');
+        }
         self.path.push_str(field.proto);
         let value = match field.label {
             Label::Single => self.single(field.kind, field, key, parent),
@@ -523,9 +528,10 @@ impl<'a> Reader<'a> {
                 self.report(Violation::at(
                     &at,
                     format!(
-                        "Invalid JSON payload received. Unknown name {} at '{at}': Proto field \
-                         is not repeating, cannot start list.",
-                        quoted(key)
+                        "Invalid JSON payload received. Unknown name {}{}: Proto field is not \
+                         repeating, cannot start list.",
+                        quoted(key),
+                        at_clause(&at)
                     ),
                 ));
                 self.skip()?;
@@ -649,9 +655,10 @@ impl<'a> Reader<'a> {
                 self.report(Violation::at(
                     &at,
                     format!(
-                        "Invalid JSON payload received. Unknown name {} at '{at}': Proto field \
-                         is not repeating, cannot start list.",
-                        quoted(key)
+                        "Invalid JSON payload received. Unknown name {}{}: Proto field is not \
+                         repeating, cannot start list.",
+                        quoted(key),
+                        at_clause(&at)
                     ),
                 ));
                 self.skip()?;
@@ -832,6 +839,16 @@ impl Lexer<'_> {
 }
 
 /// A key as the service quotes it in a message.
+/// ` at '<path>'`, or nothing at the root of a message read with an empty path (the
+/// service then names no place: `Unknown name "x": Cannot find field.`).
+fn at_clause(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!(" at '{path}'")
+    }
+}
+
 fn quoted(key: &str) -> String {
     Value::String(key.to_owned()).to_string()
 }

@@ -298,6 +298,79 @@ pub(crate) static BIDI_GENERATE_CONTENT_SETUP: Message = message(
 );
 
 // ---------------------------------------------------------------------------------
+// The Live API's client messages (`BidiGenerateContentClientMessage`): what a client
+// sends on the WebSocket. Exactly one of the fields is set in each message (a
+// `oneof` in the proto); the emulator checks that after reading.
+
+/// `BidiGenerateContentClientMessage`: one message from a Live client.
+pub(crate) static BIDI_GENERATE_CONTENT_CLIENT_MESSAGE: Message = message(
+    "BidiGenerateContentClientMessage",
+    &[
+        field("setup", "setup", msg(&BIDI_GENERATE_CONTENT_SETUP)),
+        field(
+            "clientContent",
+            "client_content",
+            msg(&BIDI_GENERATE_CONTENT_CLIENT_CONTENT),
+        ),
+        field(
+            "realtimeInput",
+            "realtime_input",
+            msg(&BIDI_GENERATE_CONTENT_REALTIME_INPUT),
+        ),
+        field(
+            "toolResponse",
+            "tool_response",
+            msg(&BIDI_GENERATE_CONTENT_TOOL_RESPONSE),
+        ),
+    ],
+);
+
+static BIDI_GENERATE_CONTENT_CLIENT_CONTENT: Message = message(
+    "BidiGenerateContentClientContent",
+    &[
+        field("turns", "turns", msg(&CONTENT)).repeated(),
+        field("turnComplete", "turn_complete", BOOL),
+    ],
+);
+
+static BIDI_GENERATE_CONTENT_REALTIME_INPUT: Message = message(
+    "BidiGenerateContentRealtimeInput",
+    &[
+        field("mediaChunks", "media_chunks", msg(&BLOB)).repeated(),
+        field("audio", "audio", msg(&BLOB)),
+        field("audioStreamEnd", "audio_stream_end", BOOL),
+        field("video", "video", msg(&BLOB)),
+        field("text", "text", STRING),
+        field("activityStart", "activity_start", msg(&ACTIVITY_START)),
+        field("activityEnd", "activity_end", msg(&ACTIVITY_END)),
+    ],
+);
+
+static ACTIVITY_START: Message = message("ActivityStart", &[]);
+
+static ACTIVITY_END: Message = message("ActivityEnd", &[]);
+
+static BIDI_GENERATE_CONTENT_TOOL_RESPONSE: Message = message(
+    "BidiGenerateContentToolResponse",
+    &[field(
+        "functionResponses",
+        "function_responses",
+        msg(&FUNCTION_RESPONSE),
+    )
+    .repeated()],
+);
+
+/// The JSON names of the `generationConfig` fields the Live API reference lists as not
+/// supported in a session.
+pub(crate) fn not_live_generation_fields() -> impl Iterator<Item = &'static str> {
+    GENERATION_CONFIG
+        .fields
+        .iter()
+        .filter(|f| f.scope == Scope::NotLive)
+        .map(|f| f.json)
+}
+
+// ---------------------------------------------------------------------------------
 // Generation.
 
 static GENERATION_CONFIG: Message = message(
@@ -1502,6 +1575,25 @@ mod tests {
             Some("MEDIA_RESOLUTION_MEDIUM")
         );
         assert_eq!(MEDIA_RESOLUTION.by_number(9), None);
+    }
+
+    #[test]
+    fn client_messages_reach_the_setup_and_their_own_messages() {
+        let mut seen: Vec<&'static Message> = vec![&BIDI_GENERATE_CONTENT_CLIENT_MESSAGE];
+        let mut next = 0;
+        while let Some(message) = seen.get(next).copied() {
+            for f in message.fields {
+                assert_eq!(f.json, lower_camel(f.proto), "{}.{}", message.name, f.proto);
+                if let Kind::Message(m) = f.kind {
+                    if !seen.iter().any(|s| std::ptr::eq(*s, m)) {
+                        seen.push(m);
+                    }
+                }
+            }
+            next += 1;
+        }
+        // The setup's 68 (every message from `AuthToken` but itself) and six of its own.
+        assert_eq!(seen.len(), 68 + 6);
     }
 
     #[test]
