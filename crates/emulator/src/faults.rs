@@ -6,10 +6,13 @@ use std::time::Duration;
 
 use crate::google;
 
-/// How to fail one request. Queue faults with
+/// How to fail one request or one Live session. Queue faults with
 /// [`Emulator::push_fault`](crate::Emulator::push_fault) (in-process) or
-/// `gemini-token emulator --fault SPEC` (command line); each applies to one request to
-/// the token method, in order.
+/// `gemini-token emulator --fault SPEC` (command line). The faults of the token method
+/// each apply to one request to it, in order; the `Live*` faults
+/// ([`is_live`](Self::is_live)) each apply to one Live session, in order, once it is
+/// set up (after `setupComplete`, and the first `sessionResumptionUpdate` when the
+/// session can be resumed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {
@@ -34,6 +37,18 @@ pub enum Fault {
     Html,
     /// Mint, then send the answer one byte at a time, this long apart.
     Drip(Duration),
+    /// Live: send `{"goAway": {"timeLeft": ...}}` with this time left, then close the
+    /// session with 1001 once it has passed.
+    LiveGoAway(Duration),
+    /// Live: close the session with this code and reason.
+    LiveClose {
+        /// The close code: 1000 to 1003, 1007 to 1014, or 3000 to 4999.
+        code: u16,
+        /// The reason, at most 123 bytes (what a close frame holds).
+        reason: String,
+    },
+    /// Live: drop the connection, with no close frame (over TLS, no `close_notify`).
+    LiveDrop,
 }
 
 impl Fault {
@@ -46,6 +61,54 @@ impl Fault {
     /// The longest gap between two bytes of [`Fault::Drip`]: 1 second, so that a whole
     /// answer drips in minutes, not days. A longer `Drip` built directly is cut to this.
     pub const MAX_DRIP: Duration = Duration::from_secs(1);
+
+    /// The longest `timeLeft` of [`Fault::LiveGoAway`]: 10 minutes, as [`MAX_DELAY`].
+    /// A longer one built directly is cut to this.
+    ///
+    /// [`MAX_DELAY`]: Self::MAX_DELAY
+    pub const MAX_GO_AWAY: Duration = Self::MAX_DELAY;
+    /// The longest reason of [`Fault::LiveClose`]: 123 bytes, all a close frame holds.
+    /// A longer one built directly is cut to this (on a character boundary).
+    pub const MAX_CLOSE_REASON: usize = crate::live::MAX_CLOSE_REASON;
+
+    /// Whether this fault applies to Live sessions rather than to the token method.
+    pub fn is_live(&self) -> bool {
+        matches!(
+            self,
+            Self::LiveGoAway(_) | Self::LiveClose { .. } | Self::LiveDrop
+        )
+    }
+
+    /// [`Fault::LiveGoAway`], refused above [`Fault::MAX_GO_AWAY`].
+    pub fn live_go_away(time_left: Duration) -> Result<Self, FaultError> {
+        if time_left > Self::MAX_GO_AWAY {
+            return Err(out_of_range(
+                &format!("live-goaway={}", show(time_left)),
+                "live-goaway",
+            ));
+        }
+        Ok(Self::LiveGoAway(time_left))
+    }
+
+    /// [`Fault::LiveClose`], refused for a code a server may not send (see there) or a
+    /// reason longer than [`Fault::MAX_CLOSE_REASON`] bytes.
+    pub fn live_close(code: u16, reason: impl Into<String>) -> Result<Self, FaultError> {
+        let reason = reason.into();
+        if !close_code_allowed(code) {
+            return Err(FaultError(format!(
+                "`live-close={code}`: a server closes with 1000 to 1003, 1007 to 1014 or \
+                 3000 to 4999"
+            )));
+        }
+        if reason.len() > Self::MAX_CLOSE_REASON {
+            return Err(FaultError(format!(
+                "`live-close={code}:...`: the reason is {} bytes; a close frame holds at most {}",
+                reason.len(),
+                Self::MAX_CLOSE_REASON
+            )));
+        }
+        Ok(Self::LiveClose { code, reason })
+    }
 
     /// 429 RESOURCE_EXHAUSTED, with `RetryInfo.retryDelay` when given (`"57s"`).
     pub fn quota_exceeded(retry_delay: Option<&str>) -> Self {
@@ -97,6 +160,12 @@ impl Fault {
             Self::Oversized(bytes) => Self::Oversized(bytes.min(Self::MAX_OVERSIZED)),
             Self::Delay(delay) => Self::Delay(delay.min(Self::MAX_DELAY)),
             Self::Drip(interval) => Self::Drip(interval.min(Self::MAX_DRIP)),
+            Self::LiveGoAway(left) => Self::LiveGoAway(left.min(Self::MAX_GO_AWAY)),
+            Self::LiveClose { code, reason } => Self::LiveClose {
+                // A code no server may send becomes the service's internal error.
+                code: if close_code_allowed(code) { code } else { 1011 },
+                reason: crate::live::cut_reason(&reason).to_owned(),
+            },
             other => other,
         }
     }
@@ -113,6 +182,9 @@ impl Fault {
     /// | `oversized=2000000` | a 200 body of that many bytes (at most 67108864) |
     /// | `html` | a proxy's 502 page |
     /// | `drip=50ms` | one byte every 50 ms (at most 1 s apart) |
+    /// | `live-goaway=10s` | Live: `goAway` with that `timeLeft` (at most 600 s), then close 1001 |
+    /// | `live-close=1011` / `live-close=1011:Internal error occurred.` | Live: close with that code and reason |
+    /// | `live-drop` | Live: drop the connection, no close frame |
     ///
     /// A size or a duration past its maximum is refused, with an error naming the spec
     /// and the range allowed.
@@ -150,6 +222,22 @@ impl Fault {
             ("quota", delay) => Ok(Self::quota_exceeded(delay)),
             ("delay", v) => in_range(Self::delay(duration(v)?)),
             ("drip", v) => in_range(Self::drip(duration(v)?)),
+            ("live-goaway", v) => in_range(Self::live_go_away(duration(v)?)),
+            ("live-close", Some(v)) => {
+                let (code, reason) = v.split_once(':').unwrap_or((v, ""));
+                let code: u16 = code.parse().map_err(|_| {
+                    fail(format!(
+                        "`{spec}` needs a close code, such as live-close=1011 or \
+                         live-close=1011:Internal error occurred."
+                    ))
+                })?;
+                Self::live_close(code, reason)
+            }
+            ("live-close", None) => Err(fail(format!(
+                "`{spec}` needs a close code, such as live-close=1011 or \
+                 live-close=1011:Internal error occurred."
+            ))),
+            ("live-drop", None) => Ok(Self::LiveDrop),
             ("reset", None) => Ok(Self::Reset),
             ("truncate", None) => Ok(Self::Truncate),
             ("html", None) => Ok(Self::Html),
@@ -166,7 +254,8 @@ impl Fault {
             ))),
             _ => Err(fail(format!(
                 "`{spec}` is not a fault; use status=CODE, quota[=DELAY], delay=DURATION, \
-                 drip=DURATION, reset, truncate, html or oversized=BYTES"
+                 drip=DURATION, reset, truncate, html, oversized=BYTES, live-goaway=DURATION, \
+                 live-close=CODE[:REASON] or live-drop"
             ))),
         }
     }
@@ -190,9 +279,16 @@ fn out_of_range(spec: &str, name: &str) -> FaultError {
     let allowed = match name {
         "oversized" => format!("0 to {} bytes (64 MiB)", Fault::MAX_OVERSIZED),
         "delay" => format!("0s to {}", show(Fault::MAX_DELAY)),
+        "live-goaway" => format!("0s to {}", show(Fault::MAX_GO_AWAY)),
         _ => format!("0s to {}", show(Fault::MAX_DRIP)),
     };
     FaultError(format!("`{spec}` is out of range: {name} takes {allowed}"))
+}
+
+/// Whether a server may send this close code (RFC 6455 7.4: 1004 to 1006 and 1015 are
+/// reserved, and codes below 3000 not listed there are for future standards).
+pub(crate) fn close_code_allowed(code: u16) -> bool {
+    matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999)
 }
 
 /// A duration in the command line's form where it is whole (`600s`, `50ms`).
@@ -269,7 +365,8 @@ mod tests {
             error("explode"),
             Err(
                 "`explode` is not a fault; use status=CODE, quota[=DELAY], delay=DURATION, \
-                 drip=DURATION, reset, truncate, html or oversized=BYTES"
+                 drip=DURATION, reset, truncate, html, oversized=BYTES, \
+                 live-goaway=DURATION, live-close=CODE[:REASON] or live-drop"
                     .to_owned()
             )
         );
@@ -344,6 +441,74 @@ mod tests {
         assert_eq!(
             Fault::Delay(Duration::MAX).bounded(),
             Fault::Delay(Fault::MAX_DELAY)
+        );
+    }
+
+    #[test]
+    fn live_specs() {
+        let error = |spec: &str| Fault::parse(spec).map_err(|e| e.to_string());
+        assert_eq!(
+            Fault::parse("live-goaway=10s"),
+            Ok(Fault::LiveGoAway(Duration::from_secs(10)))
+        );
+        assert_eq!(
+            error("live-goaway=601s"),
+            Err("`live-goaway=601s` is out of range: live-goaway takes 0s to 600s".to_owned())
+        );
+        assert_eq!(
+            Fault::parse("live-close=1011:Internal error occurred."),
+            Ok(Fault::LiveClose {
+                code: 1011,
+                reason: "Internal error occurred.".to_owned()
+            })
+        );
+        assert_eq!(
+            Fault::parse("live-close=4000"),
+            Ok(Fault::LiveClose {
+                code: 4000,
+                reason: String::new()
+            })
+        );
+        assert_eq!(Fault::parse("live-drop"), Ok(Fault::LiveDrop));
+        assert_eq!(
+            error("live-close=1005"),
+            Err(
+                "`live-close=1005`: a server closes with 1000 to 1003, 1007 to 1014 or 3000 \
+                 to 4999"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            error("live-close=abc"),
+            Err(
+                "`live-close=abc` needs a close code, such as live-close=1011 or \
+                 live-close=1011:Internal error occurred."
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            error(&format!("live-close=1000:{}", "x".repeat(124))),
+            Err(
+                "`live-close=1000:...`: the reason is 124 bytes; a close frame holds at most 123"
+                    .to_owned()
+            )
+        );
+        assert!(Fault::LiveDrop.is_live());
+        assert!(!Fault::Reset.is_live());
+        assert_eq!(
+            Fault::LiveClose {
+                code: 1005,
+                reason: "é".repeat(70)
+            }
+            .bounded(),
+            Fault::LiveClose {
+                code: 1011,
+                reason: "é".repeat(61)
+            }
+        );
+        assert_eq!(
+            Fault::LiveGoAway(Duration::MAX).bounded(),
+            Fault::LiveGoAway(Fault::MAX_GO_AWAY)
         );
     }
 

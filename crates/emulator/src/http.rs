@@ -81,6 +81,23 @@ pub(crate) fn serve_connection<T: Transport>(stream: &mut T, shared: &Shared, sl
                 break Next::Drain;
             }
         };
+        if let Route::Live {
+            version,
+            constrained,
+        } = service::route(&request)
+        {
+            // The connection becomes a WebSocket; what the client sent after its
+            // request is the start of its first frame.
+            let leftover = std::mem::take(&mut buffer);
+            break match crate::live::serve(stream, shared, &request, version, constrained, leftover)
+            {
+                Some(refusal) => match write_reply(stream, &refusal, true) {
+                    Ok(()) => Next::Close,
+                    Err(_) => Next::Abort,
+                },
+                None => Next::Abort,
+            };
+        }
         let next = answer(stream, shared, &request);
         match permit {
             Some(mut permit) => permit.keep(request.body),
@@ -118,6 +135,9 @@ fn answer<T: Transport>(stream: &mut T, shared: &Shared, request: &Request) -> N
             sent(write_reply(stream, &reply, !keep_alive))
         }
         Route::Stats => sent(write_reply(stream, &shared.stats(), !keep_alive)),
+        Route::ListSessions => sent(write_reply(stream, &shared.live.list(), !keep_alive)),
+        // Served by `serve_connection` before it gets here.
+        Route::Live { .. } => Next::Abort,
         Route::NotFound => sent(write_reply(stream, &Reply::not_found(), !keep_alive)),
         Route::Mint { version } => {
             shared.mint_requests.fetch_add(1, Ordering::SeqCst);
@@ -153,7 +173,9 @@ fn answer_mint<T: Transport>(
     };
     let close = !keep_alive;
     match fault {
-        None => sent(write_reply(stream, &mint(), close)),
+        None | Some(Fault::LiveGoAway(_) | Fault::LiveClose { .. } | Fault::LiveDrop) => {
+            sent(write_reply(stream, &mint(), close))
+        }
         Some(Fault::Delay(delay)) => {
             if !shared.sleep(delay) {
                 return Next::Abort;

@@ -16,8 +16,15 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 //!
-//! With [`EmulatorBuilder::tls`] it serves HTTPS instead, with a certificate
-//! authority made at start that clients are given to trust
+//! On the same port it serves the Live API's WebSocket, where tokens are used
+//! ([`live`]): `GET /ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained`
+//! with `?access_token=` or `Authorization: Token`. It applies the token's rules (uses,
+//! expiry, the deadline for new sessions, the locked fields), answers the setup and
+//! echoes each turn, closes with the codes and reasons the service sends, and records
+//! every session ([`Emulator::sessions`]).
+//!
+//! With [`EmulatorBuilder::tls`] it serves HTTPS (and `wss://`) instead, with a
+//! certificate authority made at start that clients are given to trust
 //! ([`Emulator::ca_certificate_pem`]).
 //!
 //! The emulator is for tests, examples and the command line; no library crate of this
@@ -29,6 +36,7 @@
 mod faults;
 mod google;
 mod http;
+pub mod live;
 mod mask;
 mod proto_json;
 mod rfc3339;
@@ -56,6 +64,7 @@ pub use google::{
     INVALID_KEY, MASK_INVALID, MASK_MISSES_FIELDS, MISSING_KEY, PROXY_ERROR_PAGE,
     quota_exceeded_body, unavailable_body,
 };
+pub use live::{ClosedBy, Credential, LiveSession};
 pub use store::MintedToken;
 
 use server::{Limits, Shared, lock};
@@ -68,6 +77,10 @@ pub const TOKENS_PATH: &str = service::TOKENS_PATH;
 /// `connections`, `openConnections`, `handshakes`, `evictedConnections`,
 /// `refusedConnections`, `mintRequests`); the real service has no such path.
 pub const STATS_PATH: &str = service::STATS_PATH;
+
+/// The path under which the emulator lists the Live sessions (`GET`, JSON:
+/// `{"sessions": [...]}`, each a [`LiveSession`]); the real service has no such path.
+pub const SESSIONS_PATH: &str = service::SESSIONS_PATH;
 
 /// A running emulator. Dropping it stops the server and joins its threads.
 pub struct Emulator {
@@ -165,15 +178,43 @@ impl Emulator {
         lock(&self.shared.tokens).clone()
     }
 
+    /// The Live API's constrained WebSocket for tokens, on the same port, without a
+    /// token: `ws://127.0.0.1:40123/ws/google.ai.generativelanguage.v1alpha.GenerativeService.BidiGenerateContentConstrained`
+    /// (`wss://` with [`EmulatorBuilder::tls`]). Add `?access_token=` and the token, or
+    /// send it in `Authorization: Token ...`.
+    pub fn live_url(&self) -> String {
+        let scheme = if self.shared.tls.is_some() {
+            "wss"
+        } else {
+            "ws"
+        };
+        format!(
+            "{scheme}://{}/ws/google.ai.generativelanguage.v1alpha.GenerativeService.\
+             BidiGenerateContentConstrained",
+            self.addr
+        )
+    }
+
+    /// Every Live connection so far, oldest first (at most the last 10 000), refused
+    /// ones included: the token, the client's setup, the effective setup, the times
+    /// and how it ended. The same is at `GET /emulator/sessions`.
+    pub fn sessions(&self) -> Vec<LiveSession> {
+        self.shared.live.sessions()
+    }
+
     /// How many requests reached the token method, faulted ones included.
     pub fn mint_requests(&self) -> usize {
         self.shared.mint_requests.load(Ordering::SeqCst)
     }
 
     /// Fails the next request to the token method not already claimed by a queued
-    /// fault.
+    /// fault; a Live fault ([`Fault::is_live`]), the next Live session set up.
     pub fn push_fault(&self, fault: Fault) {
-        lock(&self.shared.faults).push_back(fault);
+        if fault.is_live() {
+            self.shared.live.push_fault(fault);
+        } else {
+            lock(&self.shared.faults).push_back(fault);
+        }
     }
 
     /// How many faults were drawn at random (see [`EmulatorBuilder::fault_rate`]).
@@ -184,9 +225,9 @@ impl Emulator {
             .map_or(0, |r| r.drawn.load(Ordering::SeqCst))
     }
 
-    /// Faults queued and not yet applied.
+    /// Faults queued and not yet applied, Live ones included.
     pub fn pending_faults(&self) -> usize {
-        lock(&self.shared.faults).len()
+        lock(&self.shared.faults).len() + self.shared.live.pending_faults()
     }
 
     /// Stops the server: new connections are refused, open ones closed, faults that
@@ -281,7 +322,8 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Queues a fault for the first requests, in order.
+    /// Queues a fault for the first requests, in order (a Live fault, for the first
+    /// Live sessions).
     #[must_use]
     pub fn fault(mut self, fault: Fault) -> Self {
         self.faults.push_back(fault);

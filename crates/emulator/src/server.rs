@@ -21,6 +21,7 @@ use time::OffsetDateTime;
 use crate::faults::Fault;
 use crate::google::{self, Reply};
 use crate::http;
+use crate::live::LiveState;
 use crate::store::MintedToken;
 use crate::tls::Tls;
 use crate::transport::TimedSocket;
@@ -90,6 +91,8 @@ pub(crate) struct Shared {
     pub(crate) limits: Limits,
     pub(crate) tls: Option<Tls>,
     pub(crate) tokens: Mutex<Vec<MintedToken>>,
+    /// The Live sessions, the uses they spent, their handles and faults.
+    pub(crate) live: LiveState,
     pub(crate) mint_requests: AtomicUsize,
     pub(crate) counters: Counters,
     stopping: AtomicBool,
@@ -213,7 +216,8 @@ pub(crate) struct RandomFaults {
 }
 
 impl RandomFaults {
-    pub(crate) fn new(rate: f64, faults: Vec<Fault>, seed: u64) -> Self {
+    pub(crate) fn new(rate: f64, mut faults: Vec<Fault>, seed: u64) -> Self {
+        faults.retain(|f| !f.is_live());
         Self {
             rate,
             faults,
@@ -222,7 +226,8 @@ impl RandomFaults {
         }
     }
 
-    /// A fault for this request, with probability `rate`.
+    /// A fault for this request, with probability `rate`. Live faults in the list are
+    /// never drawn: random faults are for the token method.
     pub(crate) fn draw(&self) -> Option<Fault> {
         if self.faults.is_empty() {
             return None;
@@ -253,10 +258,13 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     pub(crate) fn new(config: Config) -> Self {
+        let (live_faults, faults): (VecDeque<Fault>, VecDeque<Fault>) =
+            config.faults.into_iter().partition(Fault::is_live);
         Self {
             keys: config.keys,
             clock: config.clock,
-            faults: Mutex::new(config.faults),
+            faults: Mutex::new(faults),
+            live: LiveState::new(live_faults),
             random_faults: config.random_faults,
             keep_tokens: config.keep_tokens,
             limits: config.limits,

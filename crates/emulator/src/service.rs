@@ -17,6 +17,14 @@ pub(crate) const TOKENS_PATH: &str = "/emulator/tokens";
 /// Where the emulator reports its counters; the real service has no such path.
 pub(crate) const STATS_PATH: &str = "/emulator/stats";
 
+/// Where the emulator lists the Live sessions; the real service has no such path.
+pub(crate) const SESSIONS_PATH: &str = "/emulator/sessions";
+
+/// The Live API's methods, under `/ws/google.ai.generativelanguage.{version}.`.
+const LIVE_PREFIX: &str = "/ws/google.ai.generativelanguage.";
+const CONSTRAINED: &str = ".GenerativeService.BidiGenerateContentConstrained";
+const UNCONSTRAINED: &str = ".GenerativeService.BidiGenerateContent";
+
 /// What a request is, for the server's dispatch.
 pub(crate) enum Route<'a> {
     /// `POST /{version}/auth_tokens`.
@@ -25,6 +33,14 @@ pub(crate) enum Route<'a> {
     ListTokens,
     /// `GET /emulator/stats`.
     Stats,
+    /// `GET /emulator/sessions`.
+    ListSessions,
+    /// `GET /ws/google.ai.generativelanguage.{version}.GenerativeService.BidiGenerateContent`,
+    /// `...Constrained` when `constrained`: the Live API's WebSocket.
+    Live {
+        version: &'static str,
+        constrained: bool,
+    },
     /// Anything else.
     NotFound,
 }
@@ -34,6 +50,8 @@ pub(crate) fn route(request: &Request) -> Route<'_> {
     match (request.method.as_str(), path) {
         ("GET", TOKENS_PATH) => Route::ListTokens,
         ("GET", STATS_PATH) => Route::Stats,
+        ("GET", SESSIONS_PATH) => Route::ListSessions,
+        ("GET", path) if path.starts_with(LIVE_PREFIX) => live_route(path),
         ("POST", path) => path
             .strip_prefix('/')
             .and_then(|p| p.strip_suffix("/auth_tokens"))
@@ -43,8 +61,61 @@ pub(crate) fn route(request: &Request) -> Route<'_> {
     }
 }
 
+/// The Live method a path names, with its version.
+fn live_route(path: &str) -> Route<'static> {
+    let rest = path.get(LIVE_PREFIX.len()..).unwrap_or_default();
+    let (version, constrained) = if let Some(v) = rest.strip_suffix(CONSTRAINED) {
+        (v, true)
+    } else if let Some(v) = rest.strip_suffix(UNCONSTRAINED) {
+        (v, false)
+    } else {
+        return Route::NotFound;
+    };
+    VERSIONS
+        .iter()
+        .find(|known| **known == version)
+        .map_or(Route::NotFound, |version| Route::Live {
+            version,
+            constrained,
+        })
+}
+
+/// A query parameter's value, percent-decoded (a browser encodes the `/` of
+/// `auth_tokens/...`); the first if given twice.
+pub(crate) fn query_param(request: &Request, name: &str) -> Option<String> {
+    let query = request.path.split_once('?')?.1;
+    let raw = query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (key == name).then_some(value)
+    })?;
+    Some(percent_decode(raw))
+}
+
+/// `%XX` sequences decoded; anything else (a stray `%`, bytes that decode to invalid
+/// UTF-8) kept or replaced rather than refused: the value is compared, never trusted.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let hex = |at: usize| bytes.get(at).and_then(|c| char::from(*c).to_digit(16));
+        match (b, hex(i + 1), hex(i + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                // Two hex digits are at most 255.
+                out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// The key the request carries: the `x-goog-api-key` header, or a `key` query parameter.
-fn api_key(request: &Request) -> Option<&str> {
+pub(crate) fn api_key(request: &Request) -> Option<&str> {
     request.header("x-goog-api-key").or_else(|| {
         let query = request.path.split_once('?')?.1;
         query.split('&').find_map(|pair| pair.strip_prefix("key="))
@@ -81,7 +152,7 @@ const DEFAULT_NEW_SESSION_EXPIRE_AFTER: Duration = Duration::seconds(60);
 const MAX_LIFETIME: Duration = Duration::hours(20);
 
 /// The package that type URLs in errors name, by API version.
-fn package(version: &str) -> String {
+pub(crate) fn package(version: &str) -> String {
     format!("google.ai.generativelanguage.{version}")
 }
 

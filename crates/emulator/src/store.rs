@@ -53,8 +53,22 @@ impl fmt::Debug for MintedToken {
     }
 }
 
-fn rfc3339<S: serde::Serializer>(at: &OffsetDateTime, serializer: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn rfc3339<S: serde::Serializer>(
+    at: &OffsetDateTime,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     let text =
         gemini_token_core::timestamp::format_rfc3339(*at).map_err(serde::ser::Error::custom)?;
     serializer.serialize_str(&text)
+}
+
+/// [`rfc3339`], for a time that may be absent (`null`).
+pub(crate) fn rfc3339_option<S: serde::Serializer>(
+    at: &Option<OffsetDateTime>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match at {
+        Some(at) => rfc3339(at, serializer),
+        None => serializer.serialize_none(),
+    }
 }

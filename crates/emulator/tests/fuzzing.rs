@@ -135,12 +135,176 @@ fn nothing_in_nothing_out() {
     );
 }
 
+/// The upgrade to a Live session with the fuzzing key (the only credential an input
+/// can know: tokens are random).
+fn upgrade() -> String {
+    format!(
+        "GET /ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent\
+         ?key={KEY} HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+    )
+}
+
+/// A client frame: masked, as clients must send them.
+fn frame(fin: bool, opcode: u8, payload: &[u8]) -> Vec<u8> {
+    let mask = [0x37, 0xfa, 0x21, 0x3d];
+    let mut out = vec![u8::from(fin) << 7 | opcode];
+    match payload.len() {
+        n @ 0..=125 => out.push(0x80 | n as u8),
+        n @ 126..=0xffff => {
+            out.push(0x80 | 126);
+            out.extend_from_slice(&(n as u16).to_be_bytes());
+        }
+        n => {
+            out.push(0x80 | 127);
+            out.extend_from_slice(&(n as u64).to_be_bytes());
+        }
+    }
+    out.extend_from_slice(&mask);
+    out.extend(payload.iter().zip(mask.iter().cycle()).map(|(b, m)| b ^ m));
+    out
+}
+
+/// What the server sent after its `101`, read as a client would: the messages, then
+/// the close frame's code and reason, if one came.
+fn server_messages(output: &[u8]) -> (Vec<serde_json::Value>, Option<(u16, String)>) {
+    use tungstenite::protocol::{Role, WebSocket};
+    let end = output.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    assert!(output.starts_with(b"HTTP/1.1 101 Switching Protocols\r\n"));
+    // A stream that gives the server's bytes and takes the client's replies.
+    let stream = std::io::Cursor::new(output[end..].to_vec());
+    let mut ws = WebSocket::from_raw_socket(ReadOnly(stream), Role::Client, None);
+    let mut messages = Vec::new();
+    loop {
+        match ws.read() {
+            Ok(tungstenite::Message::Binary(bytes)) => {
+                messages.push(serde_json::from_slice(&bytes).unwrap());
+            }
+            Ok(tungstenite::Message::Close(frame)) => {
+                let frame = frame.unwrap();
+                return (
+                    messages,
+                    Some((u16::from(frame.code), frame.reason.as_str().to_owned())),
+                );
+            }
+            Ok(other) => panic!("{other:?}"),
+            Err(_) => return (messages, None),
+        }
+    }
+}
+
+/// A reader that swallows what is written to it.
+struct ReadOnly(std::io::Cursor<Vec<u8>>);
+
+impl std::io::Read for ReadOnly {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buf)
+    }
+}
+
+impl std::io::Write for ReadOnly {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_live_session_in_memory() {
+    let mut input = upgrade().into_bytes();
+    input.extend(frame(true, 1, br#"{"setup": {"model": "models/m"}}"#));
+    // A turn in two fragments, then a close.
+    let turn =
+        br#"{"clientContent": {"turns": [{"parts": [{"text": "hi"}]}], "turnComplete": true}}"#;
+    input.extend(frame(false, 1, &turn[..10]));
+    input.extend(frame(true, 0, &turn[10..]));
+    input.extend(frame(true, 8, &[0x03, 0xe8]));
+    let (messages, close) = server_messages(&serve_bytes(&input));
+    assert_eq!(
+        messages,
+        [
+            json!({"setupComplete": {}}),
+            json!({"serverContent": {"modelTurn": {"parts": [{"text": "echo: hi (model models/m; no system instruction)"}]}}}),
+            json!({"serverContent": {"turnComplete": true}}),
+        ]
+    );
+    assert_eq!(close, Some((1000, String::new())));
+
+    // A frame announcing more than the emulator reads.
+    let mut input = upgrade().into_bytes();
+    input.extend_from_slice(&[0x81, 0xff]);
+    input.extend_from_slice(&(u64::MAX >> 1).to_be_bytes());
+    input.extend_from_slice(&[1, 2, 3, 4]);
+    let (messages, close) = server_messages(&serve_bytes(&input));
+    assert!(messages.is_empty());
+    assert_eq!(close.map(|c| c.0), Some(1009));
+
+    // An unmasked frame is a protocol error.
+    let mut input = upgrade().into_bytes();
+    input.extend_from_slice(b"\x81\x02{}");
+    let (_, close) = server_messages(&serve_bytes(&input));
+    assert_eq!(
+        close,
+        Some((1002, "A WebSocket protocol error.".to_owned()))
+    );
+}
+
+/// Frames for inputs that reach into a Live session.
+fn live_piece() -> impl Strategy<Value = Vec<u8>> {
+    let message = prop::sample::select(vec![
+        r#"{"setup": {"model": "models/m", "sessionResumption": {}}}"#,
+        r#"{"setup": {"model": "models/m", "sessionResumption": {"handle": "x"}}}"#,
+        r#"{"setup": {}}"#,
+        r#"{"clientContent": {"turns": [{"parts": [{"text": "hi"}]}], "turnComplete": true}}"#,
+        r#"{"clientContent": {"turns": []}}"#,
+        r#"{"realtimeInput": {"text": "t"}}"#,
+        r#"{"realtimeInput": {"audio": {"data": "AAAA"}}}"#,
+        r#"{"toolResponse": {"functionResponses": [{"id": "1"}]}}"#,
+        r#"{"setup": "#,
+        "{}",
+        "\u{e9}",
+    ]);
+    prop_oneof![
+        (any::<bool>(), 0u8..16, message).prop_map(|(fin, op, m)| frame(fin, op, m.as_bytes())),
+        (
+            any::<bool>(),
+            0u8..16,
+            proptest::collection::vec(any::<u8>(), 0..200)
+        )
+            .prop_map(|(fin, op, p)| frame(fin, op, &p)),
+        Just(frame(true, 8, &[0x03, 0xe8, b'o', b'k'])),
+        Just(frame(true, 9, b"ping")),
+        Just(vec![
+            0x81, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 1, 2, 3, 4
+        ]),
+        proptest::collection::vec(any::<u8>(), 0..32),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn no_live_session_makes_it_panic(pieces in proptest::collection::vec(live_piece(), 0..16)) {
+        let mut input = upgrade().into_bytes();
+        input.extend(pieces.concat());
+        let output = serve_bytes(&input);
+        prop_assert!(output.starts_with(b"HTTP/1.1 101 Switching Protocols\r\n"));
+    }
+}
+
 /// Pieces of requests, for inputs closer to HTTP than random bytes.
 fn fragment() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         Just(b"POST /v1alpha/auth_tokens HTTP/1.1\r\n".to_vec()),
         Just(b"GET /emulator/tokens HTTP/1.1\r\n".to_vec()),
         Just(b"GET /emulator/stats HTTP/1.1\r\n".to_vec()),
+        Just(b"GET /emulator/sessions HTTP/1.1\r\n".to_vec()),
+        Just(upgrade().into_bytes()),
+        Just(frame(true, 1, br#"{"setup": {"model": "m"}}"#)),
         Just(format!("x-goog-api-key: {KEY}\r\n").into_bytes()),
         Just(b"Content-Length: 2\r\n".to_vec()),
         Just(b"Transfer-Encoding: chunked\r\n".to_vec()),

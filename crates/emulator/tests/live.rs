@@ -1,0 +1,931 @@
+//! The Live API's constrained WebSocket: tokens used, spent, expired and locked, with
+//! the close codes and reasons the service sends. Clients are `tungstenite` over TCP or
+//! rustls; tokens are minted through core's `prepare`, and their handshake is core's
+//! `AuthToken::live_handshake_request`.
+
+#![allow(clippy::panic, clippy::unwrap_used)]
+
+mod support;
+
+use std::io::{self, Read, Write};
+use std::net::TcpStream;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use gemini_token_core::setup::SessionResumptionConfig;
+use gemini_token_core::{
+    ApiKey, AuthToken, CreateAuthTokenConfig, Endpoint, LiveConnectConfig, LiveConnectConstraints,
+    Lock, prepare,
+};
+use gemini_token_emulator::live::{
+    EXPIRED_DURING_SESSION, GO_AWAY_ENDED, INVALID_ARGUMENT, MAX_MESSAGE,
+    NEW_SESSION_DEADLINE_EXCEEDED, PROJECT_SCOPED, TOKEN_EXPIRED, TOKEN_NOT_FOUND,
+    UNREGISTERED_CALLER, USES_EXHAUSTED,
+};
+use gemini_token_emulator::{
+    ClosedBy, Credential, Emulator, EmulatorBuilder, Fault, INVALID_KEY, SESSIONS_PATH,
+};
+use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
+use serde_json::{Value, json};
+use support::{KEY, parse};
+use time::OffsetDateTime;
+use time::macros::datetime;
+use tungstenite::client::IntoClientRequest;
+use tungstenite::protocol::frame::coding::CloseCode;
+use tungstenite::protocol::{CloseFrame, WebSocket};
+use tungstenite::{Message, client};
+
+const START: OffsetDateTime = datetime!(2026-01-01 00:00 UTC);
+const MODEL: &str = "models/gemini-live-2.5-flash-preview";
+
+/// A plain TCP or a TLS stream, for one client code over both.
+enum Stream {
+    Plain(TcpStream),
+    Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Self::Plain(s) => s.read(buf),
+            Self::Tls(s) => s.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Self::Plain(s) => s.write(buf),
+            Self::Tls(s) => s.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Self::Plain(s) => s.flush(),
+            Self::Tls(s) => s.flush(),
+        }
+    }
+}
+
+type Ws = WebSocket<Stream>;
+
+/// An emulator with a clock the test moves.
+struct Fixture {
+    emulator: Emulator,
+    clock: Arc<Mutex<OffsetDateTime>>,
+    tls: Option<Arc<ClientConfig>>,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        Self::with(|b| b)
+    }
+
+    fn with(change: impl FnOnce(EmulatorBuilder) -> EmulatorBuilder) -> Self {
+        let clock = Arc::new(Mutex::new(START));
+        let shared = Arc::clone(&clock);
+        let builder = Emulator::builder()
+            .key(KEY)
+            .clock(move || *shared.lock().unwrap());
+        let emulator = change(builder).start().unwrap();
+        let tls = emulator.ca_certificate_der().map(|der| {
+            let mut roots = RootCertStore::empty();
+            roots.add(CertificateDer::from(der.to_vec())).unwrap();
+            let provider = Arc::new(rustls::crypto::ring::default_provider());
+            Arc::new(
+                ClientConfig::builder_with_provider(provider)
+                    .with_safe_default_protocol_versions()
+                    .unwrap()
+                    .with_root_certificates(roots)
+                    .with_no_client_auth(),
+            )
+        });
+        Self {
+            emulator,
+            clock,
+            tls,
+        }
+    }
+
+    fn now(&self) -> OffsetDateTime {
+        *self.clock.lock().unwrap()
+    }
+
+    fn advance(&self, by: time::Duration) {
+        *self.clock.lock().unwrap() += by;
+    }
+
+    fn stream(&self) -> Stream {
+        let tcp = TcpStream::connect(self.emulator.addr()).unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        tcp.set_write_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        match &self.tls {
+            None => Stream::Plain(tcp),
+            Some(config) => {
+                let name = ServerName::try_from("127.0.0.1").unwrap();
+                let conn = ClientConnection::new(Arc::clone(config), name).unwrap();
+                Stream::Tls(Box::new(StreamOwned::new(conn, tcp)))
+            }
+        }
+    }
+
+    /// Sends one HTTP request (with `Connection: close`) and reads the whole answer.
+    fn http(&self, head: &str, body: &[u8]) -> support::Answer {
+        let mut stream = self.stream();
+        let mut raw = format!(
+            "{head}Host: 127.0.0.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        raw.extend_from_slice(body);
+        stream.write_all(&raw).unwrap();
+        stream.flush().unwrap();
+        let mut received = Vec::new();
+        match stream.read_to_end(&mut received) {
+            Ok(_) => {}
+            // rustls reports a close without close_notify; the answer is complete.
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {}
+            Err(e) => panic!("{e}"),
+        }
+        parse(&received)
+    }
+
+    /// Mints through core: `prepare` as of the emulator's clock, the request sent as
+    /// is, the answer parsed by core into an `AuthToken`.
+    fn mint(&self, config: &CreateAuthTokenConfig) -> AuthToken {
+        let endpoint = Endpoint::new(self.emulator.base_url(), "v1alpha").unwrap();
+        let key = ApiKey::new(KEY).unwrap();
+        let (request, parser) = prepare(config, &endpoint, &key, self.now())
+            .unwrap()
+            .into_parts();
+        let mut head = format!(
+            "{} {} HTTP/1.1\r\n",
+            request.method(),
+            request.uri().path_and_query().unwrap()
+        );
+        for (name, value) in request.headers() {
+            head.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
+        }
+        let answer = self.http(&head, request.body());
+        let response = http::Response::builder()
+            .status(answer.status)
+            .body(answer.body)
+            .unwrap();
+        parser.parse(&response).unwrap()
+    }
+
+    /// Mints through the emulator's HTTP API with a raw body; the token's name.
+    fn mint_raw(&self, body: &str) -> String {
+        let answer = self.http(
+            &format!("POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\n"),
+            body.as_bytes(),
+        );
+        assert_eq!(answer.status, 200, "{:?}", answer.json());
+        answer.json()["name"].as_str().unwrap().to_owned()
+    }
+
+    /// `GET /emulator/sessions`.
+    fn sessions(&self) -> Vec<Value> {
+        let answer = self.http(&format!("GET {SESSIONS_PATH} HTTP/1.1\r\n"), b"");
+        assert_eq!(answer.status, 200);
+        answer.json()["sessions"].as_array().unwrap().clone()
+    }
+
+    /// The last session listed.
+    fn last_session(&self) -> Value {
+        self.sessions().pop().unwrap()
+    }
+
+    /// Opens a WebSocket with this handshake request (its URL's host and scheme are
+    /// not used: the stream is this emulator's).
+    fn connect(&self, request: http::Request<()>) -> Ws {
+        let (ws, response) = client(request, self.stream()).unwrap();
+        assert_eq!(response.status(), 101);
+        ws
+    }
+
+    /// Opens a WebSocket to a path (and query) of the emulator.
+    fn connect_path(&self, path_and_query: &str) -> Ws {
+        let scheme = if self.tls.is_some() { "wss" } else { "ws" };
+        let url = format!("{scheme}://{}{path_and_query}", self.emulator.addr());
+        self.connect(url.into_client_request().unwrap())
+    }
+}
+
+fn live_path(version: &str, method: &str) -> String {
+    format!("/ws/google.ai.generativelanguage.{version}.GenerativeService.{method}")
+}
+
+fn send(ws: &mut Ws, message: &Value) {
+    ws.send(Message::text(message.to_string())).unwrap();
+}
+
+fn send_setup(ws: &mut Ws, setup: Value) {
+    send(ws, &json!({ "setup": setup }));
+}
+
+/// The next server message, which must be JSON in a binary frame.
+fn recv(ws: &mut Ws) -> Value {
+    loop {
+        match ws.read().unwrap() {
+            Message::Binary(bytes) => return serde_json::from_slice(&bytes).unwrap(),
+            Message::Ping(_) | Message::Pong(_) => {}
+            other => panic!("expected a binary message, got {other:?}"),
+        }
+    }
+}
+
+/// The server's close frame, which must come next; then the close handshake is
+/// completed.
+fn closed(ws: &mut Ws) -> (u16, String) {
+    let frame = loop {
+        match ws.read() {
+            Ok(Message::Close(frame)) => break frame.unwrap(),
+            Ok(Message::Ping(_) | Message::Pong(_)) => {}
+            Ok(other) => panic!("expected a close, got {other:?}"),
+            Err(e) => panic!("expected a close, got {e}"),
+        }
+    };
+    // Reading on sends our reply and ends when the server closes.
+    while ws.read().is_ok() {}
+    (u16::from(frame.code), frame.reason.as_str().to_owned())
+}
+
+fn reason(code: u16, reason: &str) -> (u16, String) {
+    (code, reason.to_owned())
+}
+
+/// A complete setup, checks `setupComplete`; returns the handle when one follows.
+fn set_up(ws: &mut Ws, setup: Value, resumable: bool) -> Option<String> {
+    send_setup(ws, setup);
+    assert_eq!(recv(ws), json!({"setupComplete": {}}));
+    resumable.then(|| handle(ws))
+}
+
+fn handle(ws: &mut Ws) -> String {
+    let update = recv(ws);
+    assert_eq!(
+        update["sessionResumptionUpdate"]["resumable"], true,
+        "{update}"
+    );
+    let handle = update["sessionResumptionUpdate"]["newHandle"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(handle.len(), 32);
+    handle
+}
+
+fn client_turn(ws: &mut Ws, text: &str) {
+    send(
+        ws,
+        &json!({"clientContent": {"turns": [{"role": "user", "parts": [{"text": text}]}], "turnComplete": true}}),
+    );
+}
+
+/// The echo's text, then checks `turnComplete` follows.
+fn echo(ws: &mut Ws) -> String {
+    let turn = recv(ws);
+    let text = turn["serverContent"]["modelTurn"]["parts"][0]["text"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{turn}"))
+        .to_owned();
+    assert_eq!(recv(ws), json!({"serverContent": {"turnComplete": true}}));
+    text
+}
+
+fn say_goodbye(mut ws: Ws) {
+    ws.close(Some(CloseFrame {
+        code: CloseCode::Normal,
+        reason: "bye".into(),
+    }))
+    .unwrap();
+    while ws.read().is_ok() {}
+}
+
+/// One use, 30 minutes, the model and a system instruction.
+fn one_use() -> CreateAuthTokenConfig {
+    CreateAuthTokenConfig::new()
+        .uses(1)
+        .expire_in(time::Duration::minutes(30))
+        .constraints(
+            LiveConnectConstraints::new()
+                .model("gemini-live-2.5-flash-preview")
+                .config(LiveConnectConfig::new().system_instruction("Be terse.")),
+        )
+        .lock(Lock::SetFields)
+}
+
+fn resumable_one_use() -> CreateAuthTokenConfig {
+    one_use().constraints(
+        LiveConnectConstraints::new()
+            .model("gemini-live-2.5-flash-preview")
+            .config(
+                LiveConnectConfig::new()
+                    .system_instruction("Be terse.")
+                    .session_resumption(SessionResumptionConfig::new()),
+            ),
+    )
+}
+
+#[test]
+fn a_one_use_token_opens_one_session_and_the_second_is_refused() {
+    let f = Fixture::new();
+    let token = f.mint(&one_use());
+
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, json!({}), false);
+    client_turn(&mut ws, "Hello");
+    assert_eq!(
+        echo(&mut ws),
+        format!("echo: Hello (model {MODEL}; system instruction: \"Be terse.\")")
+    );
+    say_goodbye(ws);
+
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    send_setup(&mut ws, json!({}));
+    assert_eq!(closed(&mut ws), reason(1011, USES_EXHAUSTED));
+
+    let sessions = f.sessions();
+    assert_eq!(sessions.len(), 2);
+    assert_eq!(sessions[0]["setupComplete"], true);
+    assert_eq!(sessions[0]["turns"], 1);
+    assert_eq!(sessions[0]["closedBy"], "client");
+    assert_eq!(sessions[0]["closeCode"], 1000);
+    assert_eq!(sessions[0]["closeReason"], "bye");
+    assert_eq!(sessions[0]["startTime"], "2026-01-01T00:00:00Z");
+    assert_eq!(sessions[0]["endTime"], "2026-01-01T00:00:00Z");
+    assert_eq!(sessions[1]["setupComplete"], false);
+    assert_eq!(sessions[1]["closedBy"], "server");
+    assert_eq!(sessions[1]["closeCode"], 1011);
+    assert_eq!(sessions[1]["closeReason"], USES_EXHAUSTED);
+    assert_eq!(sessions[1]["token"], token.secret());
+}
+
+#[test]
+fn uses_zero_is_unlimited() {
+    let f = Fixture::new();
+    let token = f.mint(&one_use().uses(0));
+    for _ in 0..3 {
+        let mut ws = f.connect(token.live_handshake_request().unwrap());
+        set_up(&mut ws, json!({}), false);
+        say_goodbye(ws);
+    }
+    assert!(f.sessions().iter().all(|s| s["setupComplete"] == true));
+}
+
+#[test]
+fn a_resumed_session_does_not_spend_a_use_and_an_expired_token_cannot_resume() {
+    let f = Fixture::new();
+    let token = f.mint(&resumable_one_use());
+
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    let first = set_up(&mut ws, json!({}), true).unwrap();
+    client_turn(&mut ws, "one");
+    echo(&mut ws);
+    // Each turn brings a new handle.
+    let second = handle(&mut ws);
+    assert_ne!(first, second);
+    say_goodbye(ws);
+
+    // Past the deadline for new sessions, with its one use spent, the token resumes,
+    // twice, with either handle.
+    f.advance(time::Duration::minutes(5));
+    for handle in [&first, &second] {
+        let mut ws = f.connect(token.live_handshake_request().unwrap());
+        set_up(
+            &mut ws,
+            json!({"sessionResumption": {"handle": handle}}),
+            true,
+        );
+        say_goodbye(ws);
+    }
+    let sessions = f.sessions();
+    assert_eq!(sessions[1]["resumed"], true);
+    assert_eq!(sessions[1]["resumedSession"], sessions[0]["id"]);
+
+    // A new session is refused: the deadline is checked first, then the uses.
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    send_setup(&mut ws, json!({}));
+    assert_eq!(closed(&mut ws), reason(1011, NEW_SESSION_DEADLINE_EXCEEDED));
+
+    // A handle the emulator never gave out.
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    send_setup(&mut ws, json!({"sessionResumption": {"handle": "0123"}}));
+    assert_eq!(closed(&mut ws), reason(1007, INVALID_ARGUMENT));
+
+    f.advance(time::Duration::minutes(30));
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    send_setup(&mut ws, json!({"sessionResumption": {"handle": first}}));
+    assert_eq!(closed(&mut ws), reason(1011, TOKEN_EXPIRED));
+}
+
+#[test]
+fn a_spent_token_still_resumes_before_the_deadline() {
+    let f = Fixture::new();
+    let token = f.mint(&resumable_one_use());
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    let handle = set_up(&mut ws, json!({}), true).unwrap();
+    say_goodbye(ws);
+
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    send_setup(&mut ws, json!({}));
+    assert_eq!(closed(&mut ws), reason(1011, USES_EXHAUSTED));
+
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(
+        &mut ws,
+        json!({"sessionResumption": {"handle": handle}}),
+        true,
+    );
+    client_turn(&mut ws, "still here");
+    assert_eq!(
+        echo(&mut ws),
+        format!("echo: still here (model {MODEL}; system instruction: \"Be terse.\")")
+    );
+}
+
+#[test]
+fn an_expired_token_and_a_late_new_session_are_refused() {
+    let f = Fixture::new();
+    let token = f.mint(&one_use());
+    f.advance(time::Duration::seconds(61));
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    send_setup(&mut ws, json!({}));
+    assert_eq!(closed(&mut ws), reason(1011, NEW_SESSION_DEADLINE_EXCEEDED));
+
+    f.advance(time::Duration::minutes(30));
+    // Refused at once, before any setup is sent.
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    assert_eq!(closed(&mut ws), reason(1011, TOKEN_EXPIRED));
+    let session = f.last_session();
+    assert_eq!(session["clientSetup"], Value::Null);
+    assert_eq!(session["closeReason"], TOKEN_EXPIRED);
+}
+
+#[test]
+fn no_session_outlives_the_tokens_expiry() {
+    let f = Fixture::new();
+    let token = f.mint(&one_use());
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, json!({}), false);
+
+    // The client says nothing more; the emulator's clock passes the expiry.
+    f.advance(time::Duration::minutes(30));
+    let moved = Instant::now();
+    assert_eq!(closed(&mut ws), reason(1011, EXPIRED_DURING_SESSION));
+    // "Within about a second"; the bound is generous for a loaded machine.
+    assert!(
+        moved.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        moved.elapsed()
+    );
+    let session = f.last_session();
+    assert_eq!(session["setupComplete"], true);
+    assert_eq!(session["endTime"], "2026-01-01T00:30:00Z");
+}
+
+/// The token's setup, the client's, and what each lock mode makes of them, read back
+/// from `GET /emulator/sessions`.
+#[test]
+fn locked_fields_carry_the_tokens_values_and_free_ones_the_clients() {
+    let f = Fixture::new();
+    let constraints = LiveConnectConstraints::new()
+        .model("gemini-live-2.5-flash-preview")
+        .config(
+            LiveConnectConfig::new()
+                .system_instruction("Be terse.")
+                .temperature(0.2),
+        );
+    // The client asks for another model and instruction, another temperature, a top-k,
+    // and resumption, in the proto names the Python SDK sends.
+    let client = json!({
+        "model": "models/other",
+        "system_instruction": {"parts": [{"text": "Be chatty."}]},
+        "generation_config": {"temperature": 1.0, "top_k": 5.0},
+        "session_resumption": {},
+    });
+    let normal_client = json!({
+        "model": "models/other",
+        "systemInstruction": {"parts": [{"text": "Be chatty."}]},
+        "generationConfig": {"temperature": 1.0, "topK": 5},
+        "sessionResumption": {},
+    });
+    let token_setup = json!({
+        "model": MODEL,
+        "systemInstruction": {"parts": [{"text": "Be terse."}], "role": "user"},
+        "generationConfig": {"temperature": 0.2},
+    });
+    let cases = [
+        // No mask: the token's setup, the client's ignored.
+        (Lock::All, token_setup.clone(), false),
+        // The set fields locked: the rest is the client's.
+        (
+            Lock::SetFields,
+            json!({
+                "model": MODEL,
+                "systemInstruction": {"parts": [{"text": "Be terse."}], "role": "user"},
+                "generationConfig": {"temperature": 0.2, "topK": 5},
+                "sessionResumption": {},
+            }),
+            true,
+        ),
+        // And top-k and resumption, which the token leaves unset: cleared.
+        (
+            Lock::set_fields_and(["topK", "sessionResumption"]).unwrap(),
+            json!({
+                "model": MODEL,
+                "systemInstruction": {"parts": [{"text": "Be terse."}], "role": "user"},
+                "generationConfig": {"temperature": 0.2},
+            }),
+            false,
+        ),
+    ];
+    for (lock, effective, resumable) in cases {
+        let token = f.mint(
+            &CreateAuthTokenConfig::new()
+                .constraints(constraints.clone())
+                .lock(lock.clone()),
+        );
+        let mut ws = f.connect(token.live_handshake_request().unwrap());
+        set_up(&mut ws, client.clone(), resumable);
+        client_turn(&mut ws, "Hi");
+        assert_eq!(
+            echo(&mut ws),
+            format!("echo: Hi (model {MODEL}; system instruction: \"Be terse.\")"),
+            "{lock:?}"
+        );
+        let session = f.last_session();
+        assert_eq!(session["clientSetup"], normal_client, "{lock:?}");
+        assert_eq!(session["effectiveSetup"], effective, "{lock:?}");
+        assert_eq!(session["token"], token.secret());
+        assert_eq!(session["credential"], "authorizationHeader");
+        say_goodbye(ws);
+    }
+
+    // A token with no setup leaves the client's as it is.
+    let token = f.mint(&CreateAuthTokenConfig::new());
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, client, true);
+    assert_eq!(f.last_session()["effectiveSetup"], normal_client);
+    assert_eq!(
+        f.emulator.sessions().last().unwrap().effective_setup,
+        Some(normal_client)
+    );
+}
+
+#[test]
+fn a_mask_in_proto_names_locks_the_same_fields() {
+    let f = Fixture::new();
+    let name = f.mint_raw(
+        r#"{"bidiGenerateContentSetup": {"model": "models/m", "generationConfig": {"topK": 3}},
+            "fieldMask": "model,generation_config.top_k"}"#,
+    );
+    let mut ws = f.connect_path(&format!(
+        "{}?access_token={name}",
+        live_path("v1beta", "BidiGenerateContentConstrained")
+    ));
+    set_up(
+        &mut ws,
+        json!({"model": "models/x", "generationConfig": {"topK": 9, "topP": 0.5}}),
+        false,
+    );
+    assert_eq!(
+        f.last_session()["effectiveSetup"],
+        json!({"model": "models/m", "generationConfig": {"topK": 3, "topP": 0.5}})
+    );
+}
+
+#[test]
+fn both_credential_forms_work() {
+    let f = Fixture::new();
+    let token = f.mint(&one_use().uses(2));
+    // What browsers use: the token in the query, percent-encoded by core.
+    let url = token.live_url();
+    assert!(url.contains("?access_token=auth_tokens%2F"), "{url}");
+    let (_, path_and_query) = url.split_once(&f.emulator.addr().to_string()).unwrap();
+    let mut ws = f.connect_path(path_and_query);
+    set_up(&mut ws, json!({}), false);
+    say_goodbye(ws);
+    assert_eq!(f.last_session()["credential"], "accessToken");
+
+    // What the Python and Go SDKs send: the header.
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, json!({}), false);
+    say_goodbye(ws);
+    let sessions = f.emulator.sessions();
+    assert_eq!(sessions[1].credential, Credential::AuthorizationHeader);
+    assert_eq!(sessions[1].closed_by, Some(ClosedBy::Client));
+    assert_eq!(sessions[1].token.as_deref(), Some(token.secret()));
+    assert!(
+        !format!("{:?}", sessions[1]).contains(token.secret()),
+        "Debug hides the token"
+    );
+}
+
+#[test]
+fn the_plain_method_refuses_tokens_and_takes_a_key() {
+    let f = Fixture::new();
+    let token = f.mint(&one_use());
+    let plain = live_path("v1alpha", "BidiGenerateContent");
+
+    let mut ws = f.connect_path(&format!("{plain}?access_token={}", token.secret()));
+    assert_eq!(closed(&mut ws), reason(1008, UNREGISTERED_CALLER));
+    let mut request = token.live_handshake_request().unwrap();
+    *request.uri_mut() = format!("ws://{}{plain}", f.emulator.addr())
+        .parse()
+        .unwrap();
+    let mut ws = f.connect(request);
+    assert_eq!(closed(&mut ws), reason(1008, UNREGISTERED_CALLER));
+    let mut ws = f.connect_path(&plain);
+    assert_eq!(closed(&mut ws), reason(1008, UNREGISTERED_CALLER));
+    // A token passed as a key, and a wrong key.
+    for key in [token.secret(), "wrong"] {
+        let mut ws = f.connect_path(&format!("{plain}?key={key}"));
+        assert_eq!(closed(&mut ws), reason(1007, INVALID_KEY));
+    }
+    // None of these spent the token's use.
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, json!({}), false);
+
+    // With the key: an unconstrained session, the client's setup as it is.
+    let mut ws = f.connect_path(&format!("{plain}?key={KEY}"));
+    set_up(
+        &mut ws,
+        json!({"model": "models/any", "systemInstruction": {"parts": [{"text": "Mine."}]}}),
+        false,
+    );
+    client_turn(&mut ws, "Hi");
+    assert_eq!(
+        echo(&mut ws),
+        "echo: Hi (model models/any; system instruction: \"Mine.\")"
+    );
+    let session = f.last_session();
+    assert_eq!(session["credential"], "apiKey");
+    assert_eq!(session["method"], "BidiGenerateContent");
+    assert_eq!(session["token"], Value::Null);
+    assert_eq!(
+        session["effectiveSetup"],
+        json!({"model": "models/any", "systemInstruction": {"parts": [{"text": "Mine."}]}})
+    );
+}
+
+#[test]
+fn refusals_of_the_setup() {
+    let f = Fixture::new();
+    let token = f.mint(&one_use().uses(0));
+    let constrained = live_path("v1alpha", "BidiGenerateContentConstrained");
+    let refused = |first: &str| {
+        let mut ws = f.connect(token.live_handshake_request().unwrap());
+        ws.send(Message::text(first)).unwrap();
+        closed(&mut ws)
+    };
+    assert_eq!(
+        refused("{\"setup\": "),
+        reason(
+            1007,
+            "Invalid JSON payload received. Unexpected end of string."
+        )
+    );
+    assert_eq!(
+        refused(r#"{"setup": {"bogus": 1}}"#),
+        reason(
+            1007,
+            "Invalid JSON payload received. Unknown name \"bogus\" at 'setup': Cannot find field."
+        )
+    );
+    assert_eq!(
+        refused(r#"{"hello": {}}"#),
+        reason(
+            1007,
+            "Invalid JSON payload received. Unknown name \"hello\": Cannot find field."
+        )
+    );
+    assert_eq!(
+        refused(r#"{"setup": {"generation_config": {"top_k": "many"}}}"#),
+        reason(
+            1007,
+            "Invalid value at 'setup.generation_config.top_k' (TYPE_INT32), \"many\""
+        )
+    );
+    // Not a setup first, two messages in one, an empty message.
+    for first in [
+        r#"{"clientContent": {"turnComplete": true}}"#,
+        r#"{"setup": {}, "toolResponse": {}}"#,
+        "{}",
+    ] {
+        assert_eq!(refused(first), reason(1007, INVALID_ARGUMENT), "{first}");
+    }
+
+    // A token that pins no model, so the client's bare id is used.
+    let bare = f.mint(&CreateAuthTokenConfig::new());
+    for setup in [json!({"model": "gemini-live"}), json!({})] {
+        let mut ws = f.connect(bare.live_handshake_request().unwrap());
+        send_setup(&mut ws, setup);
+        assert_eq!(closed(&mut ws), reason(1007, PROJECT_SCOPED));
+    }
+
+    let mut ws = f.connect_path(&format!(
+        "{constrained}?access_token=auth_tokens/{}",
+        "0".repeat(64)
+    ));
+    assert_eq!(closed(&mut ws), reason(1008, TOKEN_NOT_FOUND));
+    assert_eq!(f.last_session()["token"], Value::Null);
+}
+
+#[test]
+fn a_second_setup_is_refused_and_other_messages_are_taken() {
+    let f = Fixture::new();
+    let token = f.mint(&one_use());
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    // Binary frames are read too.
+    ws.send(Message::binary(br#"{"setup": {}}"#.to_vec()))
+        .unwrap();
+    assert_eq!(recv(&mut ws), json!({"setupComplete": {}}));
+    // Audio, a tool's answer, a turn in two parts: no answer until the turn completes.
+    send(
+        &mut ws,
+        &json!({"realtimeInput": {"audio": {"mimeType": "audio/pcm;rate=16000", "data": "AAAA"}}}),
+    );
+    send(
+        &mut ws,
+        &json!({"toolResponse": {"functionResponses": [{"id": "1", "name": "f", "response": {"ok": true}}]}}),
+    );
+    send(
+        &mut ws,
+        &json!({"clientContent": {"turns": [{"parts": [{"text": "one"}]}]}}),
+    );
+    send(
+        &mut ws,
+        &json!({"clientContent": {"turns": [{"parts": [{"text": "two"}]}], "turnComplete": true}}),
+    );
+    assert_eq!(
+        recv(&mut ws),
+        json!({"serverContent": {"modelTurn": {"parts": [{"text": format!("echo: one two (model {MODEL}; system instruction: \"Be terse.\")")}]}}})
+    );
+    assert_eq!(
+        recv(&mut ws),
+        json!({"serverContent": {"turnComplete": true}})
+    );
+    // Text as realtime input is a turn of its own.
+    send(&mut ws, &json!({"realtimeInput": {"text": "three"}}));
+    assert_eq!(
+        echo(&mut ws),
+        format!("echo: three (model {MODEL}; system instruction: \"Be terse.\")")
+    );
+    send_setup(&mut ws, json!({}));
+    assert_eq!(closed(&mut ws), reason(1007, INVALID_ARGUMENT));
+    assert_eq!(f.last_session()["turns"], 2);
+}
+
+#[test]
+fn live_faults_go_away_close_and_drop() {
+    let f = Fixture::with(|b| b.fault(Fault::LiveGoAway(Duration::from_secs(1))));
+    f.emulator
+        .push_fault(Fault::live_close(1011, "Internal error occurred.").unwrap());
+    f.emulator.push_fault(Fault::LiveDrop);
+    // A mint fault queued after them still applies to the next mint.
+    f.emulator.push_fault(Fault::unavailable());
+    assert_eq!(f.emulator.pending_faults(), 4);
+    let answer = f.http(
+        &format!("POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\n"),
+        b"{}",
+    );
+    assert_eq!(answer.status, 503);
+    let token = f.mint(&resumable_one_use().uses(0));
+
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, json!({}), true);
+    assert_eq!(recv(&mut ws), json!({"goAway": {"timeLeft": "1s"}}));
+    // The session goes on until the time is up.
+    client_turn(&mut ws, "quick");
+    echo(&mut ws);
+    handle(&mut ws);
+    assert_eq!(closed(&mut ws), reason(1001, GO_AWAY_ENDED));
+
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    let handle = set_up(&mut ws, json!({}), true).unwrap();
+    assert_eq!(closed(&mut ws), reason(1011, "Internal error occurred."));
+
+    // The client resumes with the handle it got before the close; then is dropped.
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(
+        &mut ws,
+        json!({"sessionResumption": {"handle": handle}}),
+        true,
+    );
+    match ws.read() {
+        Err(tungstenite::Error::Protocol(
+            tungstenite::error::ProtocolError::ResetWithoutClosingHandshake,
+        )) => {}
+        Err(tungstenite::Error::Io(e)) if e.kind() == io::ErrorKind::ConnectionReset => {}
+        other => panic!("expected the connection dropped, got {other:?}"),
+    }
+    let session = f.last_session();
+    assert_eq!(session["resumed"], true);
+    assert_eq!(session["closedBy"], "server");
+    assert_eq!(session["closeCode"], Value::Null);
+    assert_eq!(f.emulator.pending_faults(), 0);
+}
+
+#[test]
+fn a_message_over_the_limit_closes_the_session() {
+    let f = Fixture::new();
+    let token = f.mint(&one_use());
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    // The server may close before the whole frame is written.
+    ws.send(Message::text(" ".repeat(MAX_MESSAGE + 1)))
+        .unwrap_or(());
+    assert_eq!(
+        closed(&mut ws),
+        reason(
+            1009,
+            &format!("A message is at most {MAX_MESSAGE} bytes in the emulator.")
+        )
+    );
+}
+
+#[test]
+fn a_silent_client_is_closed_after_the_idle_timeout() {
+    let f = Fixture::with(|b| b.idle_timeout(Duration::from_millis(500)));
+    let token = f.mint(&one_use());
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, json!({}), false);
+    assert_eq!(
+        closed(&mut ws),
+        reason(1001, "No message for 500ms: the emulator's idle timeout.")
+    );
+}
+
+#[test]
+fn sessions_count_in_the_connection_cap_and_are_not_closed_to_make_room() {
+    let f = Fixture::with(|b| b.max_connections(2));
+    let token = f.mint(&one_use().uses(0));
+    let mut first = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut first, json!({}), false);
+    let mut second = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut second, json!({}), false);
+    assert_eq!(f.emulator.open_connections(), 2);
+    let answer = f.http(&format!("GET {SESSIONS_PATH} HTTP/1.1\r\n"), b"");
+    assert_eq!(answer.status, 503);
+    // Both sessions are still live.
+    for ws in [&mut first, &mut second] {
+        client_turn(ws, "still");
+        echo(ws);
+    }
+    say_goodbye(first);
+    say_goodbye(second);
+}
+
+#[test]
+fn over_tls_too() {
+    let f = Fixture::with(EmulatorBuilder::tls);
+    assert!(f.emulator.live_url().starts_with("wss://127.0.0.1:"));
+    let token = f.mint(&one_use());
+    assert!(token.live_url().starts_with("wss://127.0.0.1:"));
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, json!({"model": "models/ignored"}), false);
+    client_turn(&mut ws, "secure");
+    assert_eq!(
+        echo(&mut ws),
+        format!("echo: secure (model {MODEL}; system instruction: \"Be terse.\")")
+    );
+    say_goodbye(ws);
+
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    send_setup(&mut ws, json!({}));
+    assert_eq!(closed(&mut ws), reason(1011, USES_EXHAUSTED));
+}
+
+#[test]
+fn a_get_that_is_not_an_upgrade_is_answered_over_http() {
+    let f = Fixture::new();
+    let path = live_path("v1alpha", "BidiGenerateContentConstrained");
+    let answer = f.http(&format!("GET {path} HTTP/1.1\r\n"), b"");
+    assert_eq!(answer.status, 400);
+    assert_eq!(
+        answer.json()["error"]["message"],
+        "This is the Live API's WebSocket: it takes a GET with Upgrade: websocket, Connection: \
+         Upgrade, Sec-WebSocket-Version: 13 and a Sec-WebSocket-Key."
+    );
+    // Another version, or another method, is not found.
+    for path in [
+        live_path("v1", "BidiGenerateContentConstrained"),
+        live_path("v1alpha", "BidiGenerateContentX"),
+    ] {
+        let answer = f.http(&format!("GET {path} HTTP/1.1\r\n"), b"");
+        assert_eq!(answer.status, 404, "{path}");
+    }
+    assert_eq!(
+        f.emulator.live_url(),
+        format!(
+            "ws://{}{}",
+            f.emulator.addr(),
+            live_path("v1alpha", "BidiGenerateContentConstrained")
+        )
+    );
+}
