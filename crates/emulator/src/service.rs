@@ -51,7 +51,11 @@ pub(crate) fn route(request: &Request) -> Route<'_> {
         ("GET", TOKENS_PATH) => Route::ListTokens,
         ("GET", STATS_PATH) => Route::Stats,
         ("GET", SESSIONS_PATH) => Route::ListSessions,
-        ("GET", path) if path.starts_with(LIVE_PREFIX) => live_route(path),
+        // The JS SDK (2.32.0) asks for `//ws/...`, and works against the service, so
+        // the service takes any number of leading slashes there.
+        ("GET", path) if path.trim_start_matches('/').starts_with(&LIVE_PREFIX[1..]) => {
+            live_route(path.trim_start_matches('/'))
+        }
         ("POST", path) => path
             .strip_prefix('/')
             .and_then(|p| p.strip_suffix("/auth_tokens"))
@@ -61,9 +65,9 @@ pub(crate) fn route(request: &Request) -> Route<'_> {
     }
 }
 
-/// The Live method a path names, with its version.
+/// The Live method a path (without its leading slashes) names, with its version.
 fn live_route(path: &str) -> Route<'static> {
-    let rest = path.get(LIVE_PREFIX.len()..).unwrap_or_default();
+    let rest = path.get(LIVE_PREFIX.len() - 1..).unwrap_or_default();
     let (version, constrained) = if let Some(v) = rest.strip_suffix(CONSTRAINED) {
         (v, true)
     } else if let Some(v) = rest.strip_suffix(UNCONSTRAINED) {

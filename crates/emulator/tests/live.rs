@@ -603,7 +603,7 @@ fn a_mask_in_proto_names_locks_the_same_fields() {
 #[test]
 fn both_credential_forms_work() {
     let f = Fixture::new();
-    let token = f.mint(&one_use().uses(2));
+    let token = f.mint(&one_use().uses(3));
     // What browsers use: the token in the query, percent-encoded by core.
     let url = token.live_url();
     assert!(url.contains("?access_token=auth_tokens%2F"), "{url}");
@@ -612,17 +612,21 @@ fn both_credential_forms_work() {
     set_up(&mut ws, json!({}), false);
     say_goodbye(ws);
     assert_eq!(f.last_session()["credential"], "accessToken");
+    // The JS SDK's path starts with `//ws/`; the service takes it.
+    let mut ws = f.connect_path(&format!("/{path_and_query}"));
+    set_up(&mut ws, json!({}), false);
+    say_goodbye(ws);
 
     // What the Python and Go SDKs send: the header.
     let mut ws = f.connect(token.live_handshake_request().unwrap());
     set_up(&mut ws, json!({}), false);
     say_goodbye(ws);
     let sessions = f.emulator.sessions();
-    assert_eq!(sessions[1].credential, Credential::AuthorizationHeader);
-    assert_eq!(sessions[1].closed_by, Some(ClosedBy::Client));
-    assert_eq!(sessions[1].token.as_deref(), Some(token.secret()));
+    assert_eq!(sessions[2].credential, Credential::AuthorizationHeader);
+    assert_eq!(sessions[2].closed_by, Some(ClosedBy::Client));
+    assert_eq!(sessions[2].token.as_deref(), Some(token.secret()));
     assert!(
-        !format!("{:?}", sessions[1]).contains(token.secret()),
+        !format!("{:?}", sessions[2]).contains(token.secret()),
         "Debug hides the token"
     );
 }
