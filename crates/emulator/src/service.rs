@@ -51,8 +51,9 @@ pub(crate) fn route(request: &Request) -> Route<'_> {
         ("GET", TOKENS_PATH) => Route::ListTokens,
         ("GET", STATS_PATH) => Route::Stats,
         ("GET", SESSIONS_PATH) => Route::ListSessions,
-        // The JS SDK (2.32.0) asks for `//ws/...`, and works against the service, so
-        // the service takes any number of leading slashes there.
+        // The JS SDK (2.32.0) asks for `//ws/...` even with its default base URL, so
+        // the service must take it for that SDK to work (our inference): any number of
+        // leading slashes are taken here.
         ("GET", path) if path.trim_start_matches('/').starts_with(&LIVE_PREFIX[1..]) => {
             live_route(path.trim_start_matches('/'))
         }
