@@ -105,7 +105,9 @@ Usage:
   gemini-token emulator [--port N] [--key KEY]... [--fault SPEC]... [--tls]
 
 Answers POST /v1alpha/auth_tokens (and /v1beta) on 127.0.0.1 as the service does,
-lists what it minted at GET /emulator/tokens, and stops on Ctrl-C.
+serves the Live API's WebSocket for the tokens it mints (uses, expiry and locks
+enforced), lists what it minted at GET /emulator/tokens and the Live sessions at
+GET /emulator/sessions, and stops on Ctrl-C.
 
 Options:
   --port N         The port (default: one the OS picks).
@@ -116,7 +118,9 @@ Options:
                    The key is printed: use the emulator only with test keys.
   --fault SPEC     Fail the next request, in order; repeat for more:
                    status=CODE, quota[=57s], delay=2s, drip=50ms, reset,
-                   truncate, html, oversized=BYTES.
+                   truncate, html, oversized=BYTES; and for the next Live
+                   session: live-goaway=10s, live-close=CODE[:REASON],
+                   live-drop.
   -h, --help       Show this help.
 ";
 

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::sync::mpsc;
 
-use gemini_token_emulator::{Emulator, TOKENS_PATH};
+use gemini_token_emulator::{Emulator, SESSIONS_PATH, TOKENS_PATH};
 
 use crate::Failure;
 use crate::args::EmulatorArgs;
@@ -58,8 +58,11 @@ pub(crate) fn run(args: EmulatorArgs, out: &mut impl Write) -> Result<(), Failur
          {ca_line}\
          API key:  {}\n\
          minted:   {base}{TOKENS_PATH}\n\
+         Live API: {}\n\
+         sessions: {base}{SESSIONS_PATH}\n\
          Ctrl-C stops it.",
-        emulator.key()
+        emulator.key(),
+        emulator.live_url(),
     )
     .and_then(|()| out.flush())
     .map_err(|e| failed("cannot write to stdout", &e))?;

@@ -220,7 +220,7 @@ fn emulator_serves_until_interrupted() {
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut printed = Vec::new();
-    while printed.len() < 5 {
+    while printed.len() < 7 {
         printed.push(lines.next().unwrap().unwrap());
     }
     assert_eq!(
@@ -236,7 +236,18 @@ fn emulator_serves_until_interrupted() {
         printed[3],
         format!("minted:   http://{base}/emulator/tokens")
     );
-    assert_eq!(printed[4], "Ctrl-C stops it.");
+    assert_eq!(
+        printed[4],
+        format!(
+            "Live API: ws://{base}/ws/google.ai.generativelanguage.v1alpha.GenerativeService.\
+             BidiGenerateContentConstrained"
+        )
+    );
+    assert_eq!(
+        printed[5],
+        format!("sessions: http://{base}/emulator/sessions")
+    );
+    assert_eq!(printed[6], "Ctrl-C stops it.");
 
     let mut stream = std::net::TcpStream::connect(&base).unwrap();
     stream
@@ -277,7 +288,7 @@ fn an_https_emulator_is_minted_from_with_its_ca_certificate() {
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut printed = Vec::new();
-    while printed.len() < 6 {
+    while printed.len() < 8 {
         printed.push(lines.next().unwrap().unwrap());
     }
     let base = printed[1].strip_prefix("base URL: ").unwrap().to_owned();

@@ -61,7 +61,11 @@ fn with_a_client_setup_the_effective_one_as_json() {
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(
         report["locked"],
-        json!(["model", "generationConfig.temperature", "generationConfig.topK"])
+        json!([
+            "model",
+            "generationConfig.temperature",
+            "generationConfig.topK"
+        ])
     );
     assert_eq!(report["partlyLocked"], json!(["generationConfig"]));
     assert_eq!(
@@ -105,7 +109,10 @@ fn explain_sends_nothing_and_checks_its_inputs() {
     let list = temp_file(b"[1]");
     let (code, _, err) = explain(&["--client-setup", list.to_str().unwrap()]);
     assert_eq!(code, Some(2));
-    assert!(err.ends_with(": not a JSON object; a setup message is one\n"), "{err}");
+    assert!(
+        err.ends_with(": not a JSON object; a setup message is one\n"),
+        "{err}"
+    );
     let (code, _, err) = explain(&["--lock", "temprature"]);
     assert_eq!(code, Some(2));
     assert!(err.contains("did you mean `temperature`?"), "{err}");
