@@ -103,21 +103,41 @@ impl AuthToken {
 /// from replaying handshakes, not a secret, so the standard library's per-process
 /// random keys are enough.
 fn websocket_key() -> String {
+    let mut nonce = [0u8; 16];
+    nonce[..8].copy_from_slice(&crate::transport::random_u64().to_le_bytes());
+    nonce[8..].copy_from_slice(&crate::transport::random_u64().to_le_bytes());
+    base64_16(nonce)
+}
+
+/// 16 bytes in standard base64: 22 characters and `==`.
+fn base64_16(bytes: [u8; 16]) -> String {
     const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut bytes = [0u8; 18];
-    bytes[..8].copy_from_slice(&crate::transport::random_u64().to_le_bytes());
-    bytes[8..16].copy_from_slice(&crate::transport::random_u64().to_le_bytes());
+    let mut padded = [0u8; 18];
+    padded[..16].copy_from_slice(&bytes);
     let mut key = String::with_capacity(24);
-    for chunk in bytes.chunks(3) {
-        let n = u32::from(chunk[0]) << 16 | u32::from(chunk[1]) << 8 | u32::from(chunk[2]);
+    for chunk in padded.chunks(3) {
+        let n = u32::from_be_bytes([0, chunk[0], chunk[1], chunk[2]]);
         for shift in [18, 12, 6, 0] {
             key.push(BASE64[(n >> shift & 63) as usize] as char);
         }
     }
-    // 16 bytes are 22 characters and two `=`: the last chunk held one real byte.
+    // The last chunk held one real byte: two characters of it, then the padding.
     key.truncate(22);
     key.push_str("==");
     key
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_of_the_rfc_6455_sample_nonce() {
+        // RFC 6455, section 1.3: the nonce "the sample nonce".
+        assert_eq!(
+            super::base64_16(*b"the sample nonce"),
+            "dGhlIHNhbXBsZSBub25jZQ=="
+        );
+        assert_eq!(super::base64_16([255; 16]), "/////////////////////w==");
+    }
 }
 
 impl fmt::Debug for AuthToken {

@@ -185,6 +185,15 @@ fn locking_the_set_fields_leaves_the_rest_to_the_client() {
         explained.locked(),
         &Locked::Paths(vec!["model".into(), "generationConfig.temperature".into()])
     );
+    assert_eq!(
+        explained.field_mask(),
+        Some("model,generationConfig.temperature")
+    );
+    assert_eq!(
+        explained.token_setup().cloned().map(Value::Object),
+        Some(json!({"model": "models/gemini-live-2.5-flash-preview",
+                    "generationConfig": {"temperature": 0.2}}))
+    );
     assert_eq!(explained.partly_locked_fields(), ["generationConfig"]);
     assert_eq!(
         explained.free_fields()[..3],

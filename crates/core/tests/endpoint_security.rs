@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 
 use gemini_token_core::{
-    ApiKey, BuildClient, ClientBuilder, ClientParts, ConfigErrorKind, CreateAuthTokenConfig,
-    Endpoint, Error, HttpOptions, KeySource, PreparedConfig, prepare,
+    ApiKey, BuildClient, ClientBuilder, ClientOptions, ClientParts, ConfigErrorKind,
+    CreateAuthTokenConfig, Endpoint, Error, HttpOptions, KeySource, PreparedConfig, prepare,
 };
 use time::macros::datetime;
 
@@ -240,5 +240,41 @@ fn a_transport_without_tls_refuses_https_when_built() {
     assert_eq!(
         options("http://127.0.0.1:1", None).refuse_tls("gemini-token-x"),
         Ok(())
+    );
+}
+
+#[test]
+fn the_client_defaults_and_debug() {
+    let Parts(parts) = ClientBuilder::<Parts>::new(key(), KeySource::Given)
+        .build()
+        .unwrap();
+    let options = &parts.options;
+    assert_eq!(options.timeout, std::time::Duration::from_secs(15));
+    assert_eq!(options.connect_timeout, std::time::Duration::from_secs(5));
+    assert_eq!(options.max_response_bytes, 1_048_576);
+    assert_eq!(options.root_certificates, None);
+    assert_eq!(options.endpoint, Endpoint::default());
+    let builder = ClientBuilder::<Parts>::new(key(), KeySource::Given)
+        .base_url("https://user:pw@proxy.example/x")
+        .allow_config_base_url();
+    assert_eq!(
+        format!("{builder:?}"),
+        format!(
+            "ClientBuilder {{ options: {:?}, api_key: ApiKey([redacted]), key_source: Given, \
+             base_url: Some(\"https://[redacted]@proxy.example/x\"), api_version: None, \
+             config_base_url: true, http: None }}",
+            ClientOptions::default()
+        )
+    );
+    // A valid PEM block is accepted; the check looks for it anywhere in the bundle.
+    let pem = "# a comment\n-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n";
+    let Parts(parts) = ClientBuilder::<Parts>::new(key(), KeySource::Given)
+        .root_certificates(pem)
+        .root_certificates(pem)
+        .build()
+        .unwrap();
+    assert_eq!(
+        parts.options.root_certificates.as_deref(),
+        Some(format!("{pem}{pem}").as_bytes())
     );
 }

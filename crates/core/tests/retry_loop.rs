@@ -391,3 +391,24 @@ fn the_jitter_takes_the_transports_random_number() {
         [Duration::from_millis(450), Duration::from_millis(600)]
     );
 }
+
+#[test]
+fn the_client_shows_its_options_and_hides_its_key() {
+    let Built(parts) =
+        ClientBuilder::<Built>::new(ApiKey::new("AIzaSy-loop-canary").unwrap(), KeySource::Given)
+            .retry(RetryPolicy::none())
+            .build()
+            .unwrap();
+    let client = TokenClient::new(Fake::new(Vec::new(), Vec::new()), parts);
+    assert_eq!(client.options().retry, RetryPolicy::none());
+    assert_eq!(client.key_source(), KeySource::Given);
+    let shown = format!("{client:?}");
+    assert!(
+        shown.starts_with(
+            "TokenClient { transport: \"retry_loop::Fake\", api_key: ApiKey([redacted]), \
+             key_source: Given, options: ClientOptions {"
+        ),
+        "{shown}"
+    );
+    assert!(!shown.contains("canary"));
+}
