@@ -127,19 +127,6 @@ fn base64_16(bytes: [u8; 16]) -> String {
     key
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn base64_of_the_rfc_6455_sample_nonce() {
-        // RFC 6455, section 1.3: the nonce "the sample nonce".
-        assert_eq!(
-            super::base64_16(*b"the sample nonce"),
-            "dGhlIHNhbXBsZSBub25jZQ=="
-        );
-        assert_eq!(super::base64_16([255; 16]), "/////////////////////w==");
-    }
-}
-
 impl fmt::Debug for AuthToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AuthToken")
@@ -162,5 +149,18 @@ fn percent_encode(text: &str, out: &mut String) {
             out.push(HEX[usize::from(b >> 4)] as char);
             out.push(HEX[usize::from(b & 15)] as char);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_of_the_rfc_6455_sample_nonce() {
+        // RFC 6455, section 1.3: the nonce "the sample nonce".
+        assert_eq!(
+            super::base64_16(*b"the sample nonce"),
+            "dGhlIHNhbXBsZSBub25jZQ=="
+        );
+        assert_eq!(super::base64_16([255; 16]), "/////////////////////w==");
     }
 }
