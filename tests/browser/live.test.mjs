@@ -62,14 +62,24 @@ async function text(page, selector) {
   return (await page.textContent(selector)) ?? '';
 }
 
-test('a browser connects with a one-use token, then is refused', { timeout: 120_000 }, async (t) => {
-  const backend = await startBackend();
-  t.after(() => backend.child.kill());
-  const profile = await mkdtemp(path.join(tmpdir(), 'gemini-token-chromium-'));
-  t.after(() => rm(profile, { recursive: true, force: true }));
+test('a browser connects with a one-use token, then is refused', { timeout: 120_000 }, async () => {
   await mkdir(output, { recursive: true });
+  const backend = await startBackend();
+  const profile = await mkdtemp(path.join(tmpdir(), 'gemini-token-chromium-'));
+  let context;
+  try {
+    context = await launch(profile);
+    await demo(context, backend);
+  } finally {
+    // In this order: Chromium writes to its profile until it has exited.
+    await context?.close();
+    await rm(profile, { recursive: true, force: true, maxRetries: 5 });
+    backend.child.kill();
+  }
+});
 
-  const context = await chromium.launchPersistentContext(profile, {
+function launch(profile) {
+  return chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: [
@@ -83,7 +93,9 @@ test('a browser connects with a one-use token, then is refused', { timeout: 120_
     ],
     viewport: { width: 900, height: 1100 },
   });
-  t.after(() => context.close());
+}
+
+async function demo(context, backend) {
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(STEP);
   const pageErrors = [];
@@ -126,7 +138,7 @@ test('a browser connects with a one-use token, then is refused', { timeout: 120_
   checkSessions(sessions);
 
   assert.deepEqual(pageErrors, []);
-});
+}
 
 // What the emulator answers a text turn: the text, and the model and system
 // instruction the session runs with (the token's, locked).

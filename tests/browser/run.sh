@@ -9,4 +9,5 @@ root="$(cd "$here/../.." && pwd)"
 "$here/setup.sh"
 (cd "$root" && cargo build -q -p gemini-token-example-axum)
 cd "$here"
-node --test live.test.mjs
+# --test-force-exit: a Chromium left running by a failed step must not keep the run alive.
+node --test --test-force-exit live.test.mjs
