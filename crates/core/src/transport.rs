@@ -190,3 +190,56 @@ impl StdError for TransportError {
             .map(|e| e as &(dyn StdError + 'static))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A transport that keeps every default.
+    struct Defaults;
+
+    #[async_trait]
+    impl Transport for Defaults {
+        async fn send(
+            &self,
+            _request: Request<Vec<u8>>,
+            _limits: Limits,
+        ) -> Result<Response<Vec<u8>>, TransportError> {
+            Err(TransportError::new(TransportErrorKind::Other, "unused"))
+        }
+
+        async fn sleep(&self, _duration: Duration) {}
+
+        fn now(&self) -> OffsetDateTime {
+            OffsetDateTime::UNIX_EPOCH
+        }
+    }
+
+    #[test]
+    fn the_default_random_numbers_spread_over_zero_to_one() {
+        let draws: Vec<f64> = (0..2000).map(|_| Defaults.random()).collect();
+        assert!(draws.iter().all(|r| (0.0..1.0).contains(r)), "{draws:?}");
+        // 2000 uniform draws all above 0.1, or all below 0.9, would be a broken source.
+        assert!(draws.iter().any(|r| *r < 0.1));
+        assert!(draws.iter().any(|r| *r > 0.9));
+        let boxed: Box<dyn Transport> = Box::new(Defaults);
+        assert!((0.0..1.0).contains(&boxed.random()));
+    }
+
+    #[test]
+    fn an_error_shows_its_message_and_keeps_its_source() {
+        let cause = std::io::Error::other("connection reset by peer");
+        let error =
+            TransportError::new(TransportErrorKind::Io, "the connection failed").with_source(cause);
+        assert_eq!(error.to_string(), "the connection failed");
+        assert_eq!(
+            error.source().map(ToString::to_string).as_deref(),
+            Some("connection reset by peer")
+        );
+        assert!(
+            TransportError::new(TransportErrorKind::Other, "x")
+                .source()
+                .is_none()
+        );
+    }
+}
