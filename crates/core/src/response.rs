@@ -131,9 +131,12 @@ impl ResponseParser {
     }
 
     fn unexpected(&self, status: StatusCode, problem: &str, body: &[u8]) -> Error {
-        let head = &body[..body.len().min(BODY_PREFIX_LIMIT)];
-        // Lossy decoding turns each bad byte into a 3-byte U+FFFD, and scrubbing may
-        // lengthen nothing; bound the text itself, at a character boundary.
+        // Scrub before cutting: a key that straddles the limit would otherwise show its
+        // start. Every key that starts before the limit lies whole in this head.
+        let key_len = self.api_key.expose_secret().len();
+        let head = &body[..body.len().min(BODY_PREFIX_LIMIT + key_len)];
+        // Lossy decoding turns each bad byte into a 3-byte U+FFFD; bound the text
+        // itself, at a character boundary.
         let mut prefix = self.api_key.scrub(&String::from_utf8_lossy(head));
         if prefix.len() > BODY_PREFIX_LIMIT {
             let mut end = BODY_PREFIX_LIMIT;

@@ -290,3 +290,34 @@ fn the_live_handshake_carries_the_token_in_a_header_only() {
     );
     assert!(!format!("{request:?}").contains("abc"));
 }
+
+#[test]
+fn a_key_straddling_the_prefix_limit_shows_no_part_of_itself() {
+    // Found by the `response` fuzz target: the body was cut before it was scrubbed.
+    let key = "AIzaSy-straddling-canary";
+    let prepared = gemini_token_core::prepare(
+        &gemini_token_core::CreateAuthTokenConfig::new(),
+        &Endpoint::default(),
+        &ApiKey::new(key).unwrap(),
+        datetime!(2026-01-01 00:00 UTC),
+    )
+    .unwrap();
+    for before in [
+        gemini_token_core::BODY_PREFIX_LIMIT - key.len() - 1,
+        gemini_token_core::BODY_PREFIX_LIMIT - 5,
+        gemini_token_core::BODY_PREFIX_LIMIT - 1,
+    ] {
+        let body = format!("<html>{}{key} and more", "x".repeat(before - 6));
+        let mut answer = Response::new(body.into_bytes());
+        *answer.status_mut() = StatusCode::BAD_GATEWAY;
+        match prepared.parser().parse(&answer) {
+            Err(gemini_token_core::Error::UnexpectedResponse(e)) => {
+                let prefix = e.body_prefix();
+                assert!(prefix.len() <= gemini_token_core::BODY_PREFIX_LIMIT);
+                assert!(!prefix.contains("AIza"), "{before}: {prefix}");
+                assert!(!prefix.ends_with('A'), "{before}: {prefix}");
+            }
+            other => panic!("want an unexpected answer, got {other:?}"),
+        }
+    }
+}
