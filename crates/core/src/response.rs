@@ -131,13 +131,13 @@ impl ResponseParser {
     }
 
     fn unexpected(&self, status: StatusCode, problem: &str, body: &[u8]) -> Error {
-        // Scrub before cutting: a key that straddles the limit would otherwise show its
-        // start. Every key that starts before the limit lies whole in this head.
-        let key_len = self.api_key.expose_secret().len();
-        let head = &body[..body.len().min(BODY_PREFIX_LIMIT + key_len)];
+        // Scrub the whole (capped) body before cutting: a key cut by the limit would
+        // show its start, and since `[redacted]` is shorter than a key, scrubbing a
+        // head could pull a cut key from past the limit into the prefix. This is the
+        // error path, and the body is at most the client's answer cap.
         // Lossy decoding turns each bad byte into a 3-byte U+FFFD; bound the text
         // itself, at a character boundary.
-        let mut prefix = self.api_key.scrub(&String::from_utf8_lossy(head));
+        let mut prefix = self.api_key.scrub(&String::from_utf8_lossy(body));
         if prefix.len() > BODY_PREFIX_LIMIT {
             let mut end = BODY_PREFIX_LIMIT;
             while !prefix.is_char_boundary(end) {

@@ -320,4 +320,16 @@ fn a_key_straddling_the_prefix_limit_shows_no_part_of_itself() {
             other => panic!("want an unexpected answer, got {other:?}"),
         }
     }
+    // `[redacted]` is shorter than the key: scrubbing whole keys before the limit
+    // must not pull a key cut further on back into the prefix.
+    let body = format!("{}{}", format!("{key} ").repeat(40), "x".repeat(2000));
+    let mut answer = Response::new(body.into_bytes());
+    *answer.status_mut() = StatusCode::BAD_GATEWAY;
+    match prepared.parser().parse(&answer) {
+        Err(gemini_token_core::Error::UnexpectedResponse(e)) => {
+            assert!(!e.body_prefix().contains("AIza"), "{}", e.body_prefix());
+            assert!(e.body_prefix().starts_with("[redacted] [redacted] "));
+        }
+        other => panic!("want an unexpected answer, got {other:?}"),
+    }
 }
