@@ -536,7 +536,23 @@ fn check_constraints(
             check_generation_floats(nested)?;
         }
         if let Some(extra) = &config.extra_setup_fields {
-            for name in extra.keys() {
+            for (name, value) in extra {
+                // The mask names an extra field and the fields one level below it: a
+                // name it cannot write would be dropped from it or split in two.
+                let below = value.as_object().into_iter().flat_map(|o| o.keys());
+                if let Some(bad) = std::iter::once(name)
+                    .chain(below)
+                    .find(|key| key.is_empty() || key.contains([',', '.']))
+                {
+                    return Err(config_error(
+                        ConfigErrorKind::InvalidValue,
+                        format!("{prefix}.extra_setup_fields.{name}"),
+                        format!(
+                            "`{bad}` cannot be a setup field name: a field mask cannot name a \
+                             field that is empty or holds `,` or `.`"
+                        ),
+                    ));
+                }
                 if fields::find(fields::SETUP, name).is_some() {
                     return Err(config_error(
                         ConfigErrorKind::InvalidValue,

@@ -255,3 +255,37 @@ fn a_request_is_the_same_bytes_for_the_same_now() {
         "generationConfig.temperature,systemInstruction.parts,systemInstruction.role"
     );
 }
+
+#[test]
+fn extra_setup_field_names_a_mask_cannot_write_are_refused() {
+    // Found by the `config` and `lock_names` fuzz targets: such a key vanished from the
+    // field mask or was split in two.
+    for (name, value, bad) in [
+        ("", json!(1), ""),
+        ("a.b", json!(1), "a.b"),
+        ("a,b", json!(1), "a,b"),
+        ("future", json!({"x,y": 1}), "x,y"),
+        ("future", json!({"": 1}), ""),
+    ] {
+        let config = with_config(LiveConnectConfig::new().extra_setup_field(name, value))
+            .lock(Lock::SetFields);
+        let (kind, path, message) = refusal(&config);
+        assert_eq!(kind, ConfigErrorKind::InvalidValue);
+        assert_eq!(
+            path,
+            format!("live_connect_constraints.config.extra_setup_fields.{name}")
+        );
+        assert_eq!(
+            message,
+            format!(
+                "`{bad}` cannot be a setup field name: a field mask cannot name a field that is \
+                 empty or holds `,` or `.`"
+            )
+        );
+    }
+    // Deeper keys are user data the mask never names.
+    let deep =
+        with_config(LiveConnectConfig::new().extra_setup_field("future", json!({"x": {"a.b": 1}})))
+            .lock(Lock::SetFields);
+    assert_eq!(body(&deep)["fieldMask"], "future.x");
+}
