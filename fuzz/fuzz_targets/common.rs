@@ -32,27 +32,3 @@ pub fn documented_paths(value: &Value) -> Vec<String> {
     }
     paths
 }
-
-/// FINDING 1 (docs/reliability.md, "Fuzzing"): a setup key that a mask path cannot
-/// express (empty, or holding `,` or `.`), at a depth the mask names, is dropped or
-/// split by `set_field_paths`. The targets skip such setups until the core refuses
-/// these keys; then this goes, and `fuzz/regressions/` joins the corpus. Built with
-/// `--features strict`, nothing is skipped.
-pub fn has_unmaskable_key(setup: &Value) -> bool {
-    if cfg!(feature = "strict") {
-        return false;
-    }
-    let unmaskable = |key: &str| key.is_empty() || key.contains([',', '.']);
-    let Value::Object(top) = setup else {
-        return false;
-    };
-    top.iter().any(|(key, child)| {
-        unmaskable(key)
-            || match child {
-                Value::Object(children) if !USER_MAPS.contains(&key.as_str()) => {
-                    children.keys().any(|c| unmaskable(c))
-                }
-                _ => false,
-            }
-    })
-}

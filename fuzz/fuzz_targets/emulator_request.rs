@@ -6,7 +6,11 @@
 //! Beyond "starts with `HTTP/1.1 `", the whole output is checked as a client would
 //! read it: a sequence of framed answers (`100 Continue` heads, and heads with a
 //! `Content-Length` and that many bytes), nothing after `Connection: close`, JSON
-//! where `application/json` is said, and a token name on every `200` to a mint.
+//! where `application/json` is said, a token name on every `200` to a mint; and after
+//! a `101` (the Live API's WebSocket), server frames as RFC 6455 has them: unmasked,
+//! no reserved bits or opcodes, control frames whole and at most 125 bytes, a close
+//! code a server may send and a UTF-8 reason, nothing after the close, and every
+//! message JSON.
 
 #![no_main]
 
@@ -55,6 +59,16 @@ fn check_framing(output: &[u8]) {
         if head.status == 100 {
             assert!(head.headers.is_empty(), "a 100 with headers: {}", shown());
             continue;
+        }
+        if head.status == 101 {
+            assert!(
+                head.header("upgrade")
+                    .is_some_and(|u| u.eq_ignore_ascii_case("websocket")),
+                "a 101 that is no WebSocket: {}",
+                shown()
+            );
+            check_frames(rest);
+            return;
         }
         let length: usize = head
             .header("content-length")
@@ -108,4 +122,85 @@ fn parse_head(text: &str) -> Option<Head<'_>> {
         .map(|line| line.split_once(": "))
         .collect::<Option<Vec<_>>>()?;
     Some(Head { status, headers })
+}
+
+/// The server's side of a WebSocket, frame by frame.
+fn check_frames(mut rest: &[u8]) {
+    let shown = |problem: &str| format!("{problem}; frames: {:?}", String::from_utf8_lossy(rest));
+    let mut message: Option<Vec<u8>> = None;
+    let mut closed = false;
+    while !rest.is_empty() {
+        assert!(!closed, "{}", shown("a frame after the close frame"));
+        let &[b0, b1, ..] = rest else {
+            panic!("{}", shown("a cut frame header"));
+        };
+        let (fin, opcode) = (b0 & 0x80 != 0, b0 & 0x0f);
+        assert_eq!(b0 & 0x70, 0, "{}", shown("reserved bits set"));
+        assert_eq!(b1 & 0x80, 0, "{}", shown("a masked server frame"));
+        let (length, start): (Option<usize>, usize) = match b1 & 0x7f {
+            126 => (
+                rest.get(2..4)
+                    .map(|b| usize::from(u16::from_be_bytes([b[0], b[1]]))),
+                4,
+            ),
+            127 => (
+                rest.get(2..10)
+                    .and_then(|b| usize::try_from(u64::from_be_bytes(b.try_into().ok()?)).ok()),
+                10,
+            ),
+            short => (Some(usize::from(short)), 2),
+        };
+        let payload = length
+            .and_then(|n| rest.get(start..start.checked_add(n)?))
+            .unwrap_or_else(|| panic!("{}", shown("a frame shorter than its length")));
+        rest = &rest[start + payload.len()..];
+        match opcode {
+            0x0 => match message.as_mut() {
+                Some(sofar) => sofar.extend_from_slice(payload),
+                None => panic!("a continuation frame with no message begun"),
+            },
+            0x1 | 0x2 => {
+                assert!(message.is_none(), "a new message inside a fragmented one");
+                message = Some(payload.to_vec());
+            }
+            0x8..=0xA => {
+                assert!(
+                    fin && payload.len() <= 125,
+                    "a control frame cut or too long"
+                );
+                if opcode == 0x8 {
+                    check_close(payload);
+                    closed = true;
+                }
+                continue;
+            }
+            other => panic!("reserved opcode {other:#x}"),
+        }
+        if fin {
+            let whole = message.take().unwrap_or_default();
+            if let Err(error) = serde_json::from_slice::<serde_json::Value>(&whole) {
+                panic!(
+                    "a server message that is not JSON ({error}): {:?}",
+                    String::from_utf8_lossy(&whole)
+                );
+            }
+        }
+    }
+}
+
+/// A close frame's payload: empty, or a code a server may send and a UTF-8 reason.
+fn check_close(payload: &[u8]) {
+    let [high, low, reason @ ..] = payload else {
+        assert!(payload.is_empty(), "a close frame of one byte");
+        return;
+    };
+    let code = u16::from_be_bytes([*high, *low]);
+    assert!(
+        matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999),
+        "close code {code} may not be sent"
+    );
+    assert!(
+        std::str::from_utf8(reason).is_ok(),
+        "a close reason that is not UTF-8"
+    );
 }

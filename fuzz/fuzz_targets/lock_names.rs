@@ -77,8 +77,10 @@ fn check_mask(text: &str) {
         return;
     };
     let paths = set_field_paths(&value).expect("a JSON value serializes");
-    // FINDING 1: a top-level `""` leaf is dropped (the other unmaskable keys come out
-    // as documented here; they break the mask in the `config` target).
+    // FINDING 3 (docs/reliability.md, "Fuzzing"), open: a top-level `""` key whose
+    // value has no children is left out, where `{"": {"a": 1}}` gives `.a`. Neither
+    // core's requests (such names are refused) nor the emulator (an unknown field)
+    // can meet it, so it is checked only with `--features strict`.
     if !cfg!(feature = "strict") && value.get("").is_some() {
         return;
     }
