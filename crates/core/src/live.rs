@@ -3,79 +3,76 @@
 
 use std::collections::BTreeMap;
 
-use crate::setup::{
-    AudioTranscriptionConfig, AvatarConfig, Content, ContextWindowCompressionConfig,
-    GenerationConfig, HistoryConfig, MediaResolution, Modality, ProactivityConfig,
-    RealtimeInputConfig, SafetySetting, SessionResumptionConfig, SpeechConfig, ThinkingConfig,
-    Tool, TranslationConfig,
-};
+use crate::setup::{GenerationConfig, Tool, with_flat_generation_fields};
 
-message! {
-    /// The session settings a token pins, as the official SDKs' `LiveConnectConfig`.
-    ///
-    /// The generation settings may be given flat (`temperature`, `speech_config`, ...)
-    /// or nested in `generation_config`; both end up in the setup's
-    /// `generationConfig`, and a flat field wins over the same nested one.
-    ///
-    /// ```
-    /// use gemini_token_core::{LiveConnectConfig, setup::Modality};
-    ///
-    /// let config = LiveConnectConfig::new()
-    ///     .system_instruction("You are a friendly tutor.")
-    ///     .response_modalities(vec![Modality::Audio])
-    ///     .speech_config("Kore")
-    ///     .temperature(0.7);
-    /// assert_eq!(config.temperature, Some(0.7));
-    /// ```
-    pub struct LiveConnectConfig {
-        /// Generation settings, nested. Flat fields below override the same field here.
-        generation_config: GenerationConfig,
-        /// What the model answers with: `[AUDIO]` or `[TEXT]`.
-        response_modalities: Vec<Modality>,
-        /// Sampling temperature.
-        temperature: f64,
-        /// Nucleus sampling probability.
-        top_p: f64,
-        /// Top-k sampling.
-        top_k: i32,
-        /// The most tokens one answer may have.
-        max_output_tokens: i32,
-        /// The detail of images and video the model sees.
-        media_resolution: MediaResolution,
-        /// A seed for sampling.
-        seed: i32,
-        /// The voice; a voice name converts into one (`.speech_config("Kore")`).
-        speech_config: SpeechConfig,
-        /// Thinking settings.
-        thinking_config: ThinkingConfig,
-        /// Whether the model adapts its tone to the user's (native audio models).
-        enable_affective_dialog: bool,
-        /// Speech-to-speech translation.
-        translation_config: TranslationConfig,
-        /// The system instruction; text converts into one (`.system_instruction("...")`).
-        system_instruction: Content,
-        /// Tools, in order.
-        tools: Vec<Tool>,
-        /// Session resumption.
-        session_resumption: SessionResumptionConfig,
-        /// Transcription of the user's audio.
-        input_audio_transcription: AudioTranscriptionConfig,
-        /// Transcription of the model's audio.
-        output_audio_transcription: AudioTranscriptionConfig,
-        /// Voice activity detection and turn-taking.
-        realtime_input_config: RealtimeInputConfig,
-        /// Compression of the context window.
-        context_window_compression: ContextWindowCompressionConfig,
-        /// Proactive audio and video.
-        proactivity: ProactivityConfig,
-        /// How initial history is given.
-        history_config: HistoryConfig,
-        /// A video avatar.
-        avatar_config: AvatarConfig,
-        /// Safety settings.
-        safety_settings: Vec<SafetySetting>,
-        /// Labels: user data, sent as given.
-        labels: BTreeMap<String, String>,
+/// The fields of the Live `setup` that a [`LiveConnectConfig`] sets as they are (all
+/// but `model` and `generationConfig`), in wire order, written once: calls
+/// `$then! { $before {these fields} $after }`, for the config's fields and for the
+/// request body's setup.
+macro_rules! with_setup_fields {
+    ($then:ident! { $($before:tt)* } $($after:tt)*) => {
+        $then! {
+            $($before)*
+            {
+                /// The system instruction; text converts into one (`.system_instruction("...")`).
+                system_instruction: $crate::setup::Content,
+                /// Tools, in order.
+                tools: Vec<$crate::setup::Tool>,
+                /// Session resumption.
+                session_resumption: $crate::setup::SessionResumptionConfig,
+                /// Transcription of the user's audio.
+                input_audio_transcription: $crate::setup::AudioTranscriptionConfig,
+                /// Transcription of the model's audio.
+                output_audio_transcription: $crate::setup::AudioTranscriptionConfig,
+                /// Voice activity detection and turn-taking.
+                realtime_input_config: $crate::setup::RealtimeInputConfig,
+                /// Compression of the context window.
+                context_window_compression: $crate::setup::ContextWindowCompressionConfig,
+                /// Proactive audio and video.
+                proactivity: $crate::setup::ProactivityConfig,
+                /// How initial history is given.
+                history_config: $crate::setup::HistoryConfig,
+                /// A video avatar.
+                avatar_config: $crate::setup::AvatarConfig,
+                /// Safety settings.
+                safety_settings: Vec<$crate::setup::SafetySetting>,
+                /// Labels: user data, sent as given.
+                labels: std::collections::BTreeMap<String, String>,
+            }
+            $($after)*
+        }
+    };
+}
+pub(crate) use with_setup_fields;
+
+// The config's fields: the nested generation settings, the same settings flat, the
+// setup's own fields, then the escape hatch.
+with_setup_fields! {
+    with_flat_generation_fields! {
+        message! {
+            /// The session settings a token pins, as the official SDKs' `LiveConnectConfig`.
+            ///
+            /// The generation settings may be given flat (`temperature`, `speech_config`, ...)
+            /// or nested in `generation_config`; both end up in the setup's
+            /// `generationConfig`, and a flat field wins over the same nested one.
+            ///
+            /// ```
+            /// use gemini_token_core::{LiveConnectConfig, setup::Modality};
+            ///
+            /// let config = LiveConnectConfig::new()
+            ///     .system_instruction("You are a friendly tutor.")
+            ///     .response_modalities(vec![Modality::Audio])
+            ///     .speech_config("Kore")
+            ///     .temperature(0.7);
+            /// assert_eq!(config.temperature, Some(0.7));
+            /// ```
+            pub struct LiveConnectConfig {
+                /// Generation settings, nested. Flat fields below override the same field here.
+                generation_config: GenerationConfig,
+            }
+        }
+    }
+    {
         /// The escape hatch: setup fields this crate does not model yet, sent at the
         /// top level of the setup as given (camelCase names, as the API spells them).
         /// A name that this crate models is refused; use the typed field.

@@ -1,30 +1,38 @@
-//! Two declarative macros for the Live setup types, which are many and alike: a
-//! message (a struct of optional fields, camelCase on the wire, unknown fields
-//! refused, a chaining setter per field) and a wire enum (a closed set of
-//! SCREAMING_CASE names). Writing them by hand would repeat the same six attributes
-//! on every one of a hundred fields.
+//! Declarative macros for the Live setup types, which are many and alike: a message
+//! (a struct of optional fields, camelCase on the wire, unknown fields refused, a
+//! chaining setter per field, and its place in the lock-name tree) and a wire enum (a
+//! closed set of SCREAMING_CASE names). Writing them by hand would repeat the same six
+//! attributes on every one of a hundred fields, and the field names once more in the
+//! tree that lock names are checked against.
 
 /// Declares a setup message: every field optional, omitted from JSON when `None`.
+///
+/// The fields may come in several brace groups, one after the other, so that a list
+/// shared by two messages is written once and spliced in (`with_flat_generation_fields!`);
+/// they are one struct, in the order given, which is the wire order. After them,
+/// `lock_only [...]` lists fields (as [`Field`](crate::fields::Field)s) that the API has
+/// and a config cannot set, for the lock-name tree only.
 macro_rules! message {
     (
         $(#[$meta:meta])*
-        pub struct $name:ident {
+        pub struct $name:ident $({
             $(
                 $(#[$fmeta:meta])*
                 $field:ident : $ty:ty
             ),* $(,)?
-        }
+        })+
+        $(lock_only [$($lock_only:expr),* $(,)?])?
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
         #[serde(rename_all = "camelCase", deny_unknown_fields)]
         #[non_exhaustive]
         pub struct $name {
-            $(
+            $($(
                 $(#[$fmeta])*
                 #[serde(default, skip_serializing_if = "Option::is_none")]
                 pub $field: Option<$ty>,
-            )*
+            )*)+
         }
 
         impl $name {
@@ -33,14 +41,26 @@ macro_rules! message {
                 Self::default()
             }
 
-            $(
+            $($(
                 $(#[$fmeta])*
                 #[must_use]
                 pub fn $field(mut self, value: impl Into<$ty>) -> Self {
                     self.$field = Some(value.into());
                     self
                 }
-            )*
+            )*)+
+        }
+
+        impl $crate::fields::FieldKind for $name {
+            const BELOW: $crate::fields::Below = $crate::fields::Below::Message(&[
+                $($(
+                    $crate::fields::Field::new(
+                        wire_name!($field),
+                        <$ty as $crate::fields::FieldKind>::BELOW,
+                    ),
+                )*)+
+                $($($lock_only,)*)?
+            ]);
         }
     };
 }
@@ -81,6 +101,10 @@ macro_rules! wire_enum {
                 f.write_str(self.as_str())
             }
         }
+
+        impl $crate::fields::FieldKind for $name {
+            const BELOW: $crate::fields::Below = $crate::fields::Below::Nothing;
+        }
     };
 }
 
@@ -99,5 +123,19 @@ macro_rules! empty_message {
                 Self::default()
             }
         }
+
+        impl $crate::fields::FieldKind for $name {
+            const BELOW: $crate::fields::Below = $crate::fields::Below::Message(&[]);
+        }
     };
+}
+
+/// The wire name of a message field: its Rust name by serde's `rename_all =
+/// "camelCase"` rule, worked out at compile time (a `&'static str`).
+macro_rules! wire_name {
+    ($field:ident) => {{
+        const SNAKE: &str = stringify!($field);
+        const CAMEL: [u8; $crate::fields::camel_len(SNAKE)] = $crate::fields::camel_bytes(SNAKE);
+        $crate::fields::as_str(&CAMEL, SNAKE)
+    }};
 }

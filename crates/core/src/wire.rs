@@ -1,61 +1,72 @@
 //! The request body: the config's fields in the shape and order the REST API takes.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use serde::Serialize;
 
-use crate::live::{LiveConnectConfig, LiveConnectConstraints};
+use crate::fields::{Below, Field, FieldKind};
+use crate::live::{LiveConnectConfig, LiveConnectConstraints, with_setup_fields};
 use crate::lock::Lock;
 use crate::mask::MaskFormatter;
 use crate::request::Times;
-use crate::setup::{
-    AudioTranscriptionConfig, AvatarConfig, Content, ContextWindowCompressionConfig,
-    GenerationConfig, HistoryConfig, ProactivityConfig, RealtimeInputConfig, SafetySetting,
-    SessionResumptionConfig, Tool,
-};
+use crate::setup::{GenerationConfig, with_flat_generation_fields};
 use crate::timestamp::Rfc3339Buf;
 
-/// The `bidiGenerateContentSetup` of the body, borrowing from the config.
-#[derive(Serialize, Default, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Setup<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    model: Option<Cow<'a, str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    generation_config: Option<Cow<'a, GenerationConfig>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    system_instruction: Option<&'a Content>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tools: Option<&'a [Tool]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    session_resumption: Option<&'a SessionResumptionConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    input_audio_transcription: Option<&'a AudioTranscriptionConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    output_audio_transcription: Option<&'a AudioTranscriptionConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    realtime_input_config: Option<&'a RealtimeInputConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    context_window_compression: Option<&'a ContextWindowCompressionConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    proactivity: Option<&'a ProactivityConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    history_config: Option<&'a HistoryConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    avatar_config: Option<&'a AvatarConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    safety_settings: Option<&'a [SafetySetting]>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    labels: Option<&'a BTreeMap<String, String>>,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    extra: Option<&'a serde_json::Map<String, serde_json::Value>>,
+/// Declares [`Setup`], the `bidiGenerateContentSetup` of the body, borrowing from the
+/// config: `model`, `generationConfig`, then `fields` (the config's own setup fields)
+/// and the escape hatch; and its field tree, for lock names.
+macro_rules! setup {
+    ({ $( $(#[$fmeta:meta])* $field:ident : $ty:ty ),* $(,)? }) => {
+        /// The `bidiGenerateContentSetup` of the body, borrowing from the config.
+        #[derive(Serialize, Default, PartialEq)]
+        #[serde(rename_all = "camelCase")]
+        pub(crate) struct Setup<'a> {
+            #[serde(skip_serializing_if = "Option::is_none")]
+            model: Option<Cow<'a, str>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            generation_config: Option<Cow<'a, GenerationConfig>>,
+            $(
+                #[serde(skip_serializing_if = "Option::is_none")]
+                $field: Option<&'a $ty>,
+            )*
+            #[serde(flatten, skip_serializing_if = "Option::is_none")]
+            extra: Option<&'a serde_json::Map<String, serde_json::Value>>,
+        }
+
+        impl<'a> Setup<'a> {
+            /// The setup for `constraints`, or `None` when it would be empty (no model
+            /// and no field set), in which case no setup is sent at all.
+            pub(crate) fn new(constraints: &'a LiveConnectConstraints) -> Option<Self> {
+                let model = constraints.model.as_deref().map(model_resource_name);
+                static EMPTY: LazyLock<LiveConnectConfig> =
+                    LazyLock::new(LiveConnectConfig::default);
+                let config = constraints.config.as_ref().unwrap_or(&EMPTY);
+                let setup = Setup {
+                    model,
+                    generation_config: generation_config(config),
+                    $($field: config.$field.as_ref(),)*
+                    extra: config.extra_setup_fields.as_ref().filter(|m| !m.is_empty()),
+                };
+                (setup != Setup::default()).then_some(setup)
+            }
+        }
+
+        impl FieldKind for Setup<'_> {
+            const BELOW: Below = Below::Message(&[
+                Field::new("model", <String as FieldKind>::BELOW),
+                Field::new("generationConfig", <GenerationConfig as FieldKind>::BELOW),
+                $(Field::new(wire_name!($field), <$ty as FieldKind>::BELOW),)*
+            ]);
+        }
+    };
 }
+
+with_setup_fields! { setup! {} }
 
 /// Copies each flat generation field that is set over the nested config.
 macro_rules! overlay {
-    ($merged:ident, $config:ident, $($field:ident),* $(,)?) => {{
+    ($merged:ident, $config:ident { $( $(#[$fmeta:meta])* $field:ident : $ty:ty ),* $(,)? }) => {{
         let any = false $(|| $config.$field.is_some())*;
         if any {
             let mut merged = $merged.into_owned();
@@ -68,34 +79,6 @@ macro_rules! overlay {
         }
         any
     }};
-}
-
-impl<'a> Setup<'a> {
-    /// The setup for `constraints`, or `None` when it would be empty (no model and no
-    /// field set), in which case no setup is sent at all.
-    pub(crate) fn new(constraints: &'a LiveConnectConstraints) -> Option<Self> {
-        let model = constraints.model.as_deref().map(model_resource_name);
-        static EMPTY: LazyLock<LiveConnectConfig> = LazyLock::new(LiveConnectConfig::default);
-        let config = constraints.config.as_ref().unwrap_or(&EMPTY);
-        let setup = Setup {
-            model,
-            generation_config: generation_config(config),
-            system_instruction: config.system_instruction.as_ref(),
-            tools: config.tools.as_deref(),
-            session_resumption: config.session_resumption.as_ref(),
-            input_audio_transcription: config.input_audio_transcription.as_ref(),
-            output_audio_transcription: config.output_audio_transcription.as_ref(),
-            realtime_input_config: config.realtime_input_config.as_ref(),
-            context_window_compression: config.context_window_compression.as_ref(),
-            proactivity: config.proactivity.as_ref(),
-            history_config: config.history_config.as_ref(),
-            avatar_config: config.avatar_config.as_ref(),
-            safety_settings: config.safety_settings.as_deref(),
-            labels: config.labels.as_ref(),
-            extra: config.extra_setup_fields.as_ref().filter(|m| !m.is_empty()),
-        };
-        (setup != Setup::default()).then_some(setup)
-    }
 }
 
 /// `gemini-x` → `models/gemini-x`; names already under `models/` or `tunedModels/` stay.
@@ -116,21 +99,7 @@ fn generation_config(config: &LiveConnectConfig) -> Option<Cow<'_, GenerationCon
         Some(nested) => Cow::Borrowed(nested),
         None => Cow::Owned(GenerationConfig::default()),
     };
-    let any_flat = overlay!(
-        merged,
-        config,
-        response_modalities,
-        temperature,
-        top_p,
-        top_k,
-        max_output_tokens,
-        media_resolution,
-        seed,
-        speech_config,
-        thinking_config,
-        enable_affective_dialog,
-        translation_config,
-    );
+    let any_flat = with_flat_generation_fields! { overlay! { merged, config } };
     (any_flat || config.generation_config.is_some()).then_some(merged)
 }
 

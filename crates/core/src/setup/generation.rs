@@ -1,6 +1,7 @@
 //! Generation settings: sampling, output modalities, voice, thinking, translation.
 
 use super::session::AudioTranscriptionConfig;
+use crate::fields::Field;
 
 wire_enum! {
     /// A kind of content the model may answer with.
@@ -101,6 +102,11 @@ message! {
         /// The language to speak, as a BCP-47 code such as `en-US`.
         language_code: String,
     }
+    // Several speakers are not supported by the Live API (refused when set).
+    lock_only [Field::message(
+        "multiSpeakerVoiceConfig",
+        &[Field::list("speakerVoiceConfigs")],
+    )]
 }
 
 impl From<&str> for SpeechConfig {
@@ -140,36 +146,56 @@ message! {
     }
 }
 
-message! {
-    /// The `generationConfig` of a Live setup: the fields the Live API accepts.
-    ///
-    /// Fields of the general `GenerationConfig` that the Live API does not support
-    /// (`responseMimeType`, `responseSchema`, `stopSequences`, ...) are not here, and a
-    /// config that sets them is refused with an error that says so. The field order is
-    /// the order of the wire body and of the lock mask.
-    pub struct GenerationConfig {
-        /// What the model answers with: `[AUDIO]` or `[TEXT]`.
-        response_modalities: Vec<Modality>,
-        /// Sampling temperature.
-        temperature: f64,
-        /// Nucleus sampling probability.
-        top_p: f64,
-        /// Top-k sampling.
-        top_k: i32,
-        /// The most tokens one answer may have.
-        max_output_tokens: i32,
-        /// The detail of images and video the model sees.
-        media_resolution: MediaResolution,
-        /// A seed for sampling.
-        seed: i32,
-        /// The voice.
-        speech_config: SpeechConfig,
-        /// Thinking settings.
-        thinking_config: ThinkingConfig,
-        /// Whether the model adapts its tone to the user's (native audio models).
-        enable_affective_dialog: bool,
-        /// Speech-to-speech translation.
-        translation_config: TranslationConfig,
+/// The generation settings that both [`GenerationConfig`] and
+/// [`LiveConnectConfig`](crate::LiveConnectConfig) (flat) have, written once: calls
+/// `$then! { $before {these fields} $after }`, so that the list is spliced into a
+/// `message!` as a group of fields, or into the code that copies the flat fields over
+/// the nested ones.
+macro_rules! with_flat_generation_fields {
+    ($then:ident! { $($before:tt)* } $($after:tt)*) => {
+        $then! {
+            $($before)*
+            {
+                /// What the model answers with: `[AUDIO]` or `[TEXT]`.
+                response_modalities: Vec<$crate::setup::Modality>,
+                /// Sampling temperature.
+                temperature: f64,
+                /// Nucleus sampling probability.
+                top_p: f64,
+                /// Top-k sampling.
+                top_k: i32,
+                /// The most tokens one answer may have.
+                max_output_tokens: i32,
+                /// The detail of images and video the model sees.
+                media_resolution: $crate::setup::MediaResolution,
+                /// A seed for sampling.
+                seed: i32,
+                /// The voice; a voice name converts into one (`.speech_config("Kore")`).
+                speech_config: $crate::setup::SpeechConfig,
+                /// Thinking settings.
+                thinking_config: $crate::setup::ThinkingConfig,
+                /// Whether the model adapts its tone to the user's (native audio models).
+                enable_affective_dialog: bool,
+                /// Speech-to-speech translation.
+                translation_config: $crate::setup::TranslationConfig,
+            }
+            $($after)*
+        }
+    };
+}
+pub(crate) use with_flat_generation_fields;
+
+with_flat_generation_fields! {
+    message! {
+        /// The `generationConfig` of a Live setup: the fields the Live API accepts.
+        ///
+        /// Fields of the general `GenerationConfig` that the Live API does not support
+        /// (`responseMimeType`, `responseSchema`, `stopSequences`, ...) are not here, and a
+        /// config that sets them is refused with an error that says so. The field order is
+        /// the order of the wire body and of the lock mask.
+        pub struct GenerationConfig
+    }
+    {
         /// How many answers to generate.
         candidate_count: i32,
         /// Penalty for tokens already present.
@@ -181,4 +207,27 @@ message! {
         /// Transcription of audio output.
         audio_transcription_config: AudioTranscriptionConfig,
     }
+    // The fields of the API's `GenerationConfig` that the Live API refuses: a lock may
+    // name them, which keeps their defaults.
+    lock_only [
+        Field::message(
+            "modelSelectionConfig",
+            &[Field::leaf("featureSelectionPreference")],
+        ),
+        Field::leaf("responseJsonSchema"),
+        Field::leaf("audioTimestamp"),
+        Field::leaf("logprobs"),
+        Field::leaf("responseLogprobs"),
+        Field::leaf("responseMimeType"),
+        Field::leaf("responseSchema"),
+        Field::message(
+            "routingConfig",
+            &[
+                Field::message("autoMode", &[Field::leaf("modelRoutingPreference")]),
+                Field::message("manualMode", &[Field::leaf("modelName")]),
+            ],
+        ),
+        Field::list("stopSequences"),
+        Field::list("responseFormat"),
+    ]
 }

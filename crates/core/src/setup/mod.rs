@@ -17,3 +17,5 @@ pub use generation::*;
 pub use safety::*;
 pub use session::*;
 pub use tools::*;
+
+pub(crate) use generation::with_flat_generation_fields;
