@@ -43,8 +43,18 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
     row[b.len()]
 }
 
-/// `top_k` → `topK`. Names without underscores are returned unchanged.
-pub(crate) fn snake_to_camel(name: &str) -> std::borrow::Cow<'_, str> {
+/// A field name in the REST API's camelCase, from the snake_case the Python SDK
+/// writes: `top_k` → `topK`. Each `_` is dropped and the character after it
+/// upper-cased, as protobuf's JSON names are formed; a leading `_` is dropped alone.
+/// Names without underscores (camelCase ones too) are returned unchanged, unallocated.
+///
+/// ```
+/// use gemini_token_core::setup::snake_to_camel;
+///
+/// assert_eq!(snake_to_camel("max_output_tokens"), "maxOutputTokens");
+/// assert_eq!(snake_to_camel("topK"), "topK");
+/// ```
+pub fn snake_to_camel(name: &str) -> std::borrow::Cow<'_, str> {
     if !name.contains('_') {
         return name.into();
     }
@@ -63,8 +73,17 @@ pub(crate) fn snake_to_camel(name: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// `topK` → `top_k`.
-pub(crate) fn camel_to_snake(name: &str) -> String {
+/// A field name in the snake_case the Python SDK writes, from the REST API's
+/// camelCase: `topK` → `top_k`. Each ASCII capital becomes `_` and its lower case;
+/// everything else is kept.
+///
+/// ```
+/// use gemini_token_core::setup::camel_to_snake;
+///
+/// assert_eq!(camel_to_snake("maxOutputTokens"), "max_output_tokens");
+/// assert_eq!(camel_to_snake("seed"), "seed");
+/// ```
+pub fn camel_to_snake(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     for c in name.chars() {
         if c.is_ascii_uppercase() {

@@ -10,7 +10,7 @@ use gemini_token_core::setup::{
     ActivityHandling, AutomaticActivityDetection, CodeExecution, ContextWindowCompressionConfig,
     FunctionDeclaration, GenerationConfig, GoogleSearch, HarmBlockThreshold, HarmCategory,
     Modality, ProactivityConfig, RealtimeInputConfig, SafetySetting, SessionResumptionConfig,
-    SlidingWindow, ThinkingConfig, Tool,
+    SlidingWindow, ThinkingConfig, Tool, camel_to_snake,
 };
 use gemini_token_core::{
     ApiKey, CreateAuthTokenConfig, Endpoint, LiveConnectConfig, LiveConnectConstraints, Lock,
@@ -226,16 +226,7 @@ fn to_snake(value: &Value) -> Value {
             object
                 .iter()
                 .map(|(k, v)| {
-                    let snake: String = k
-                        .chars()
-                        .flat_map(|c| {
-                            if c.is_ascii_uppercase() {
-                                vec!['_', c.to_ascii_lowercase()]
-                            } else {
-                                vec![c]
-                            }
-                        })
-                        .collect();
+                    let snake = camel_to_snake(k);
                     let v = if USER_DATA.contains(&k.as_str()) {
                         v.clone()
                     } else {

@@ -1483,23 +1483,9 @@ static HARM_BLOCK_THRESHOLD: EnumType = EnumType {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// protoc's rule for a field's JSON name: drop each `_` and capitalize what follows.
-    fn lower_camel(proto: &str) -> String {
-        let mut out = String::new();
-        let mut upper = false;
-        for c in proto.chars() {
-            if c == '_' {
-                upper = true;
-            } else if upper {
-                out.extend(c.to_uppercase());
-                upper = false;
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    }
+    // protoc's rule for a field's JSON name (drop each `_`, capitalize what follows):
+    // a string rule shared with core, which knows nothing of this schema.
+    use gemini_token_core::setup::snake_to_camel;
 
     fn every_message() -> Vec<&'static Message> {
         let mut seen: Vec<&'static Message> = vec![&AUTH_TOKEN];
@@ -1524,7 +1510,13 @@ mod tests {
         for message in messages {
             let mut names = Vec::new();
             for f in message.fields {
-                assert_eq!(f.json, lower_camel(f.proto), "{}.{}", message.name, f.proto);
+                assert_eq!(
+                    f.json,
+                    snake_to_camel(f.proto),
+                    "{}.{}",
+                    message.name,
+                    f.proto
+                );
                 names.push(f.json);
                 if f.proto != f.json {
                     names.push(f.proto);
@@ -1583,7 +1575,13 @@ mod tests {
         let mut next = 0;
         while let Some(message) = seen.get(next).copied() {
             for f in message.fields {
-                assert_eq!(f.json, lower_camel(f.proto), "{}.{}", message.name, f.proto);
+                assert_eq!(
+                    f.json,
+                    snake_to_camel(f.proto),
+                    "{}.{}",
+                    message.name,
+                    f.proto
+                );
                 if let Kind::Message(m) = f.kind {
                     if !seen.iter().any(|s| std::ptr::eq(*s, m)) {
                         seen.push(m);
