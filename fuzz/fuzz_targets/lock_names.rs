@@ -10,7 +10,8 @@
 
 #![no_main]
 
-use gemini_token_core::{Lock, LockPath, set_field_paths};
+use gemini_token_core::formats::set_field_paths;
+use gemini_token_core::{Lock, LockPath};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

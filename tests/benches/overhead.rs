@@ -23,7 +23,7 @@ use gemini_token_core::{
     RetryPolicy,
 };
 use gemini_token_emulator::Emulator;
-use gemini_token_reqwest::core::setup::Modality;
+use gemini_token_reqwest::setup::Modality;
 
 fn config() -> CreateAuthTokenConfig {
     CreateAuthTokenConfig::new()

@@ -50,8 +50,8 @@ fn main() {
         .unwrap(),
     );
     let retry = RetryPolicy::default()
-        .initial_delay(Duration::from_millis(10))
-        .max_attempts(4);
+        .with_initial_delay(Duration::from_millis(10))
+        .with_max_attempts(4);
     let started = Instant::now();
     let fds_before = open_fds();
     let failures = AtomicUsize::new(0);

@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
+use gemini_token_core::transport::BuildClient;
 use gemini_token_core::{
-    AuthToken, BuildClient, ClientBuilder, CreateAuthTokenConfig, Error, KeySource, RetryPolicy,
+    AuthToken, ClientBuilder, CreateAuthTokenConfig, Error, KeySource, RetryPolicy,
 };
 
 /// Which client.
@@ -43,9 +44,9 @@ impl Settings {
             key: key.to_owned(),
             base_url: base_url.to_owned(),
             retry: RetryPolicy::default()
-                .initial_delay(Duration::from_millis(10))
-                .jitter(0.0)
-                .max_delay(Duration::from_secs(1)),
+                .with_initial_delay(Duration::from_millis(10))
+                .with_jitter(0.0)
+                .with_max_delay(Duration::from_secs(1)),
             timeout: Duration::from_secs(5),
             max_response_bytes: 1024 * 1024,
             root_certificates: None,

@@ -11,7 +11,7 @@ use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 
 use gemini_token_conformance::check_every_vector;
-use gemini_token_core::timestamp::parse_rfc3339;
+use gemini_token_core::formats::parse_rfc3339;
 use gemini_token_core::{ApiKey, CreateAuthTokenConfig, Endpoint, prepare};
 use gemini_token_emulator::Emulator;
 use serde_json::{Value, json};

@@ -164,9 +164,9 @@ fn every_fault_on_both_clients_with_and_without_retries() {
                 settings.timeout = TIMEOUT;
                 settings.retry = if retries {
                     RetryPolicy::default()
-                        .initial_delay(RETRY_DELAY)
-                        .jitter(0.0)
-                        .max_delay(Duration::from_secs(1))
+                        .with_initial_delay(RETRY_DELAY)
+                        .with_jitter(0.0)
+                        .with_max_delay(Duration::from_secs(1))
                 } else {
                     RetryPolicy::none()
                 };

@@ -133,7 +133,7 @@ fn documented_error_answers_map_to_typed_errors() {
         assert_eq!(api.message(), "expire_time must be in the future");
         assert_eq!(
             api.field_violations()
-                .map(|v| v.field.as_str())
+                .map(|v| v.field())
                 .collect::<Vec<_>>(),
             ["auth_token.expire_time"]
         );

@@ -4,7 +4,7 @@
 #![allow(clippy::panic, clippy::unwrap_used)]
 
 use gemini_token_conformance::{check_every_vector, error_problems, request_problems};
-use gemini_token_core::timestamp::parse_rfc3339;
+use gemini_token_core::formats::parse_rfc3339;
 use gemini_token_core::{ApiKey, CreateAuthTokenConfig, Endpoint, prepare};
 
 #[test]

@@ -324,8 +324,10 @@ fn parse_mint(parser: &mut lexopt::Parser, sub: Sub) -> Result<Command, Failure>
             }
             "api-version" => mint.api_version = Some(value()?),
             "now" => {
-                mint.now =
-                    Some(gemini_token_core::timestamp::parse_rfc3339(&value()?).map_err(invalid)?);
+                mint.now = Some(
+                    gemini_token_core::formats::parse_rfc3339(&value()?)
+                        .map_err(|e| invalid(e.to_string()))?,
+                );
             }
             "uses" => {
                 let text = value()?;
@@ -347,12 +349,14 @@ fn parse_mint(parser: &mut lexopt::Parser, sub: Sub) -> Result<Command, Failure>
             }
             "expire-at" => {
                 o.expire = Some(TokenTime::At(
-                    gemini_token_core::timestamp::parse_rfc3339(&value()?).map_err(invalid)?,
+                    gemini_token_core::formats::parse_rfc3339(&value()?)
+                        .map_err(|e| invalid(e.to_string()))?,
                 ));
             }
             "new-session-at" => {
                 o.new_session = Some(TokenTime::At(
-                    gemini_token_core::timestamp::parse_rfc3339(&value()?).map_err(invalid)?,
+                    gemini_token_core::formats::parse_rfc3339(&value()?)
+                        .map_err(|e| invalid(e.to_string()))?,
                 ));
             }
             "model" => o.model = Some(value()?),
@@ -436,5 +440,5 @@ fn parse_mint(parser: &mut lexopt::Parser, sub: Sub) -> Result<Command, Failure>
 }
 
 fn duration(text: &str) -> Result<time::Duration, String> {
-    gemini_token_core::timestamp::parse_duration(text)
+    gemini_token_core::formats::parse_duration(text).map_err(|e| e.to_string())
 }

@@ -88,7 +88,7 @@ pub(crate) fn run(args: MintArgs) -> Result<String, Failure> {
                 builder = builder.timeout(timeout);
             }
             if let Some(retries) = args.retries {
-                builder = builder.retry(RetryPolicy::default().max_attempts(retries + 1));
+                builder = builder.retry(RetryPolicy::default().with_max_attempts(retries + 1));
             }
             let token = builder
                 .build()

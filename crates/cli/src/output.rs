@@ -1,6 +1,6 @@
 //! What `mint` prints: for a person, for a script, or as a curl command.
 
-use gemini_token_core::timestamp::{format_duration, format_rfc3339};
+use gemini_token_core::formats::{format_duration, format_rfc3339};
 use gemini_token_core::{
     API_KEY_HEADER, ApiKey, AuthToken, CreateAuthTokenConfig, Endpoint, prepare,
 };
@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use crate::Failure;
 
 fn rfc3339(at: OffsetDateTime) -> String {
-    format_rfc3339(at).unwrap_or_else(|_| at.to_string())
+    format_rfc3339(at).unwrap_or_else(|| at.to_string())
 }
 
 /// The token and its times, for a person.

@@ -94,7 +94,7 @@ fn flags_become_the_token_constraints() {
     assert_eq!(printed["uses"], 2);
     assert_eq!(
         printed["expireTime"],
-        gemini_token_core::timestamp::format_rfc3339(stored.expire_time).unwrap()
+        gemini_token_core::formats::format_rfc3339(stored.expire_time).unwrap()
     );
     assert!(
         printed["liveUrl"]

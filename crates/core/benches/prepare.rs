@@ -13,8 +13,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use gemini_token_core::formats::set_field_paths;
 use gemini_token_core::{
-    ApiKey, CreateAuthTokenConfig, Endpoint, PreparedConfig, prepare, prepare_with, set_field_paths,
+    ApiKey, CreateAuthTokenConfig, Endpoint, PreparedConfig, prepare, prepare_with,
 };
 
 const FIXTURES: [(&str, &str); 3] = [

@@ -1,18 +1,14 @@
-//! The client logic, written once for every transport: prepare → send → parse →
-//! retry decision, in a loop.
+//! What a user configures a client with, whatever its transport: the builder, the
+//! defaults, and where the API key comes from.
 
 use std::fmt;
 use std::time::Duration;
 
 use crate::api_key::ApiKey;
-use crate::config::CreateAuthTokenConfig;
 use crate::error::{ConfigError, ConfigErrorKind, Error};
-use crate::request::{
-    DEFAULT_API_VERSION, DEFAULT_BASE_URL, Endpoint, PreparedConfig, prepare_with, redact_userinfo,
-};
-use crate::retry::{Retry, RetryPolicy};
-use crate::token::AuthToken;
-use crate::transport::{Limits, Transport};
+use crate::request::{DEFAULT_API_VERSION, DEFAULT_BASE_URL, Endpoint, redact_userinfo};
+use crate::retry::RetryPolicy;
+use crate::transport::{BuildClient, ClientOptions, ClientParts};
 
 /// The default time for one attempt, connecting included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -22,100 +18,12 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// few kilobytes.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 1024 * 1024;
 
-/// What every client is configured with, whatever its transport. Built with
-/// [`ClientBuilder`].
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct ClientOptions {
-    /// Where tokens are minted.
-    pub endpoint: Endpoint,
-    /// The time one attempt may take, connecting included.
-    pub timeout: Duration,
-    /// The time connecting may take.
-    pub connect_timeout: Duration,
-    /// How failed attempts are retried.
-    pub retry: RetryPolicy,
-    /// The most bytes of an answer read; more is an error.
-    pub max_response_bytes: usize,
-    /// CA certificates (PEM) to trust instead of the TLS library's built-in roots:
-    /// an emulator's own CA, or a TLS-inspecting proxy's.
-    pub root_certificates: Option<Vec<u8>>,
-}
-
-impl Default for ClientOptions {
-    /// The service's URL, `v1alpha`, 15 s per attempt, 5 s to connect, the default
-    /// [`RetryPolicy`], answers up to 1 MiB.
-    fn default() -> Self {
-        Self {
-            endpoint: Endpoint::default(),
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            retry: RetryPolicy::default(),
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
-            root_certificates: None,
-        }
-    }
-}
-
-impl ClientOptions {
-    /// For a transport crate built without a TLS library: refuses an `https://`
-    /// endpoint and root certificates when the client is built, rather than failing on
-    /// the first request. `transport` names the crate, for the message.
-    pub fn refuse_tls(&self, transport: &str) -> Result<(), ConfigError> {
-        let why = format!(
-            "HTTPS needs the `rustls` or `native-tls` feature of {transport}; without either \
-             only plain HTTP to this machine works"
-        );
-        let refused = |path: &str| ConfigError::new(ConfigErrorKind::InvalidValue, path, &why);
-        if self.root_certificates.is_some() {
-            Err(refused("root_certificates"))
-        } else if self.endpoint.base_url().starts_with("https:") {
-            Err(refused("base_url"))
-        } else {
-            Ok(())
-        }
-    }
-
-    /// The error for [`root_certificates`](Self::root_certificates) that the TLS
-    /// library cannot read.
-    pub fn unreadable_root_certificates() -> ConfigError {
-        ConfigError::new(
-            ConfigErrorKind::InvalidValue,
-            "root_certificates",
-            "is not a readable PEM bundle of CA certificates (`-----BEGIN CERTIFICATE-----` \
-             blocks)",
-        )
-    }
-}
-
-/// How a transport crate's client is made from what [`ClientBuilder`] gathered.
-pub trait BuildClient: Sized {
-    /// The HTTP client a caller may bring (`reqwest::Client`, `ureq::Agent`).
-    type Http;
-
-    /// Makes the client.
-    fn build_client(parts: ClientParts<Self::Http>) -> Result<Self, Error>;
-}
-
-/// What [`ClientBuilder`] gathered, for [`BuildClient::build_client`].
-#[derive(Debug)]
-#[non_exhaustive]
-pub struct ClientParts<H> {
-    /// The options.
-    pub options: ClientOptions,
-    /// The key.
-    pub api_key: ApiKey,
-    /// Where the key came from.
-    pub key_source: KeySource,
-    /// The caller's own HTTP client, if given.
-    pub http: Option<H>,
-}
-
 /// The builder of every transport crate's client: the same settings, written once.
 ///
 /// ```
 /// use std::time::Duration;
-/// use gemini_token_core::{ApiKey, BuildClient, ClientBuilder, ClientParts, Error, KeySource, RetryPolicy};
+/// use gemini_token_core::transport::{BuildClient, ClientParts};
+/// use gemini_token_core::{ApiKey, ClientBuilder, Error, KeySource, RetryPolicy};
 ///
 /// // A transport crate's client, reduced to what it was built with.
 /// struct Parts(ClientParts<()>);
@@ -142,6 +50,7 @@ pub struct ClientBuilder<C: BuildClient> {
     base_url: Option<String>,
     api_version: Option<String>,
     config_base_url: bool,
+    connect_timeout_set: bool,
     http: Option<C::Http>,
 }
 
@@ -172,8 +81,16 @@ impl<C: BuildClient> ClientBuilder<C> {
             base_url: None,
             api_version: None,
             config_base_url: false,
+            connect_timeout_set: false,
             http: None,
         }
+    }
+
+    /// A builder with the default options and the key from `GOOGLE_API_KEY`, else
+    /// `GEMINI_API_KEY`, as the official SDKs read it (see [`api_key_from_env`]).
+    pub fn from_env() -> Result<Self, Error> {
+        let (api_key, source) = api_key_from_env(|name| std::env::var(name).ok())?;
+        Ok(Self::new(api_key, source))
     }
 
     /// Mints at `base_url` (default: the service), such as an emulator's
@@ -199,10 +116,13 @@ impl<C: BuildClient> ClientBuilder<C> {
         self
     }
 
-    /// The time connecting may take (default 5 s).
+    /// The time connecting may take (default 5 s). Not combinable with
+    /// [`http_client`](Self::http_client): a client you built connects as you built
+    /// it, so set it there.
     #[must_use]
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.options.connect_timeout = timeout;
+        self.connect_timeout_set = true;
         self
     }
 
@@ -244,7 +164,9 @@ impl<C: BuildClient> ClientBuilder<C> {
     }
 
     /// Sends through the caller's own HTTP client. It must not follow redirects; see
-    /// the transport crate's documentation.
+    /// the transport crate's documentation. Its TLS roots and connect timeout are
+    /// its own: [`root_certificates`](Self::root_certificates) and
+    /// [`connect_timeout`](Self::connect_timeout) are refused beside it.
     #[must_use]
     pub fn http_client(mut self, http: C::Http) -> Self {
         self.http = Some(http);
@@ -261,27 +183,29 @@ impl<C: BuildClient> ClientBuilder<C> {
         if self.config_base_url {
             self.options.endpoint = self.options.endpoint.allow_config_base_url();
         }
+        let yours = "an HTTP client you built";
+        if self.http.is_some() && self.options.root_certificates.is_some() {
+            return Err(refused(
+                "root_certificates",
+                &format!("cannot be added to {yours}: add them to that client"),
+            ));
+        }
+        if self.http.is_some() && self.connect_timeout_set {
+            return Err(refused(
+                "connect_timeout",
+                &format!("cannot be applied to {yours}: set it on that client"),
+            ));
+        }
         if let Some(pem) = &self.options.root_certificates {
-            let path = "root_certificates";
-            if self.http.is_some() {
-                return Err(ConfigError::new(
-                    ConfigErrorKind::InvalidValue,
-                    path,
-                    "cannot be added to an HTTP client you built: add them to that client",
-                )
-                .into());
-            }
             if !pem
                 .windows(PEM_CERTIFICATE.len())
                 .any(|w| w == PEM_CERTIFICATE)
             {
-                return Err(ConfigError::new(
-                    ConfigErrorKind::InvalidValue,
-                    path,
+                return Err(refused(
+                    "root_certificates",
                     "holds no PEM certificate: give CA certificates as \
                      `-----BEGIN CERTIFICATE-----` blocks",
-                )
-                .into());
+                ));
             }
         }
         C::build_client(ClientParts {
@@ -291,6 +215,11 @@ impl<C: BuildClient> ClientBuilder<C> {
             http: self.http,
         })
     }
+}
+
+/// A setting refused when the client is built.
+fn refused(path: &str, message: &str) -> Error {
+    ConfigError::new(ConfigErrorKind::InvalidValue, path, message).into()
 }
 
 /// How a PEM certificate block starts.
@@ -332,91 +261,5 @@ pub fn api_key_from_env(
             "api_key",
             "no API key: set GOOGLE_API_KEY or GEMINI_API_KEY",
         )),
-    }
-}
-
-/// Mints tokens through a [`Transport`]: the logic both transport crates share.
-///
-/// Each call of [`create`](Self::create) checks and serializes the config once, then
-/// prepares the request as of the transport's clock, sends it, reads the answer and, on a transient failure, waits as the
-/// [`RetryPolicy`] says and tries again (preparing anew, so durations count from the
-/// new attempt). The error returned is the last attempt's.
-pub struct TokenClient<T> {
-    transport: T,
-    api_key: ApiKey,
-    key_source: KeySource,
-    options: ClientOptions,
-}
-
-impl<T> fmt::Debug for TokenClient<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TokenClient")
-            .field("transport", &std::any::type_name::<T>())
-            .field("api_key", &self.api_key)
-            .field("key_source", &self.key_source)
-            .field("options", &self.options)
-            .finish()
-    }
-}
-
-impl<T: Transport> TokenClient<T> {
-    /// A client sending through `transport`, as `parts` say.
-    pub fn new<H>(transport: T, parts: ClientParts<H>) -> Self {
-        Self {
-            transport,
-            api_key: parts.api_key,
-            key_source: parts.key_source,
-            options: parts.options,
-        }
-    }
-
-    /// Mints a token for `config`.
-    pub async fn create(&self, config: &CreateAuthTokenConfig) -> Result<AuthToken, Error> {
-        self.create_prepared(&PreparedConfig::new(config)?).await
-    }
-
-    /// Mints a token for a config checked and serialized once ([`PreparedConfig`]),
-    /// for a backend that mints many tokens from one config.
-    pub async fn create_prepared(&self, config: &PreparedConfig) -> Result<AuthToken, Error> {
-        let started = self.transport.now();
-        let policy = &self.options.retry;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let now = self.transport.now();
-            let prepared = prepare_with(config, &self.options.endpoint, &self.api_key, now)?;
-            let limits = Limits::new(
-                prepared.timeout().unwrap_or(self.options.timeout),
-                self.options.max_response_bytes,
-            );
-            let (request, parser) = prepared.into_parts();
-            let error = match self.transport.send(request, limits).await {
-                Ok(response) => match parser.parse(&response) {
-                    Ok(token) => return Ok(token),
-                    Err(error) => error,
-                },
-                Err(error) => Error::Transport(error),
-            };
-            let elapsed = Duration::try_from(self.transport.now() - started).unwrap_or_default();
-            match policy.decide(attempt, &error, elapsed, self.transport.random()) {
-                Retry::After(delay) => self.transport.sleep(delay).await,
-                Retry::Stop(_) => return Err(error),
-            }
-        }
-    }
-
-    /// The transport.
-    pub fn transport(&self) -> &T {
-        &self.transport
-    }
-
-    /// The options.
-    pub fn options(&self) -> &ClientOptions {
-        &self.options
-    }
-
-    /// Where the API key came from.
-    pub fn key_source(&self) -> KeySource {
-        self.key_source
     }
 }

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::{Duration, OffsetDateTime};
 
-use crate::error::ConfigError;
+use crate::error::{ConfigError, ParseError};
 use crate::live::LiveConnectConstraints;
 use crate::lock::Lock;
 use crate::timestamp::{
@@ -199,7 +199,12 @@ impl TokenTime {
     /// Reads an RFC 3339 timestamp, or `+` and a duration (`+30m`). (`-` and a
     /// duration reads too, so that every value prints and reads back; it is always
     /// refused as an expiry.)
-    pub fn parse(text: &str) -> Result<Self, String> {
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
+        Self::parse_text(text).map_err(ParseError::new)
+    }
+
+    /// [`parse`](Self::parse), its error a sentence for a [`ConfigError`]'s message.
+    pub(crate) fn parse_text(text: &str) -> Result<Self, String> {
         if let Some((sign, after)) = text
             .strip_prefix('+')
             .map(|a| (1, a))
@@ -252,7 +257,9 @@ impl<'de> Deserialize<'de> for TokenTime {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         match &value {
-            serde_json::Value::String(text) => Self::parse(text).map_err(serde::de::Error::custom),
+            serde_json::Value::String(text) => {
+                Self::parse_text(text).map_err(serde::de::Error::custom)
+            }
             other => Err(serde::de::Error::custom(format!(
                 "`{other}` is not {}",
                 crate::timestamp::TIMESTAMP_FORM

@@ -36,7 +36,7 @@ impl Error {
 }
 
 /// What is wrong with a config, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConfigErrorKind {
     /// The config file is not JSON, or not a JSON object.
@@ -94,8 +94,8 @@ impl ConfigError {
     }
 
     /// What kind of problem this is.
-    pub fn kind(&self) -> &ConfigErrorKind {
-        &self.kind
+    pub fn kind(&self) -> ConfigErrorKind {
+        self.kind
     }
 
     /// Where: the path of the offending field, empty for the config as a whole.
@@ -211,11 +211,54 @@ pub enum ErrorDetail {
 
 /// A field the server found wrong.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FieldViolation {
-    /// The field's path.
-    pub field: String,
+    field: String,
+    description: String,
+}
+
+impl FieldViolation {
+    /// A violation of `field`, as a server describes it; for tests and transports
+    /// that build answers.
+    pub fn new(field: impl Into<String>, description: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            description: description.into(),
+        }
+    }
+
+    /// The field's path, as the server wrote it (`bidiGenerateContentSetup.model`).
+    pub fn field(&self) -> &str {
+        &self.field
+    }
+
     /// What is wrong with it.
-    pub description: String,
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+}
+
+/// Text that is not in the form a parser reads: a timestamp, a duration, a lock
+/// name. Says what was expected; the text itself is quoted only where it cannot be a
+/// secret (these parsers never see the key or a token).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+#[non_exhaustive]
+pub struct ParseError {
+    message: String,
+}
+
+impl ParseError {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+
+    /// What is wrong and what is allowed.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 /// An answer the API does not send: not JSON, cut off, or JSON of another shape.

@@ -43,10 +43,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! ## Modules
+//! ## Where things are
+//! - the crate root: what a user of a client meets: the config
+//!   ([`CreateAuthTokenConfig`]), the lock modes ([`Lock`]), the client's builder and
+//!   [`RetryPolicy`], the token ([`AuthToken`]), the errors, and [`prepare`] /
+//!   [`ResponseParser`] for sending the request yourself.
 //! - [`setup`]: the typed Live `setup` messages (generation, content, tools ...).
-//! - the crate root: the config, the lock modes, [`prepare`], [`ResponseParser`], the
-//!   token and the errors.
+//! - [`transport`]: for writing a transport: the [`Transport`](transport::Transport)
+//!   trait, the [`TokenClient`](transport::TokenClient) that runs on it, with a mock
+//!   transport for tests as the example.
+//! - [`formats`]: the wire's text forms (RFC 3339 timestamps, durations, field masks),
+//!   for tools.
 
 #![forbid(unsafe_code)]
 
@@ -60,6 +67,7 @@ mod effective;
 mod error;
 mod explain;
 mod fields;
+pub mod formats;
 mod input;
 mod live;
 mod lock;
@@ -69,33 +77,32 @@ mod response;
 mod retry;
 pub mod setup;
 mod suggest;
-pub mod timestamp;
+mod timestamp;
 mod token;
-mod transport;
+pub mod transport;
 mod wire;
 
 pub use api_key::ApiKey;
 pub use client::{
-    BuildClient, ClientBuilder, ClientOptions, ClientParts, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, KeySource, TokenClient, api_key_from_env,
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, KeySource,
+    api_key_from_env,
 };
 pub use config::{CreateAuthTokenConfig, HttpOptions, MAX_USES, TokenTime};
 pub use effective::{SetupJson, effective_setup};
 pub use error::{
-    ApiError, ConfigError, ConfigErrorKind, Error, ErrorDetail, FieldViolation, UnexpectedResponse,
+    ApiError, ConfigError, ConfigErrorKind, Error, ErrorDetail, FieldViolation, ParseError,
+    UnexpectedResponse,
 };
 pub use explain::{Explanation, Locked, Warning};
 pub use live::{LiveConnectConfig, LiveConnectConstraints};
 pub use lock::{Lock, LockPath};
-pub use mask::set_field_paths;
 pub use request::{
     API_KEY_HEADER, DEFAULT_API_VERSION, DEFAULT_BASE_URL, Endpoint, MAX_LIFETIME, PreparedConfig,
     PreparedRequest, USER_AGENT_VALUE, prepare, prepare_with,
 };
 pub use response::{
     BODY_PREFIX_LIMIT, DEFAULT_EXPIRE_AFTER, DEFAULT_NEW_SESSION_EXPIRE_AFTER, ResponseParser,
-    parse_proto_duration,
 };
 pub use retry::{Retry, RetryPolicy, StopReason, is_transient};
 pub use token::AuthToken;
-pub use transport::{Limits, Transport, TransportError, TransportErrorKind};
+pub use transport::{TransportError, TransportErrorKind};

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::error::{ConfigError, ConfigErrorKind};
+use crate::error::{ConfigError, ConfigErrorKind, ParseError};
 use crate::fields::{self, Below, Field};
 use crate::suggest::{closest, in_style_of, snake_to_camel};
 
@@ -59,7 +59,7 @@ impl Lock {
         let mut paths = Vec::new();
         let mut problems = Vec::new();
         for name in names {
-            match LockPath::parse(name.as_ref()) {
+            match LockPath::parse_named(name.as_ref()) {
                 Ok(path) => paths.push(path),
                 Err(problem) => problems.push(problem),
             }
@@ -120,8 +120,13 @@ impl LockPath {
     /// fields. A bare generation-config field (`temperature`) becomes
     /// `generationConfig.temperature`, as in the official SDKs.
     ///
-    /// The error is a sentence that quotes the name, for [`ConfigError`] messages.
-    pub fn parse(name: &str) -> Result<Self, String> {
+    /// The error quotes the name and, for a misspelling, suggests the field meant.
+    pub fn parse(name: &str) -> Result<Self, ParseError> {
+        Self::parse_named(name).map_err(ParseError::new)
+    }
+
+    /// [`parse`](Self::parse), its error a sentence for a [`ConfigError`]'s message.
+    fn parse_named(name: &str) -> Result<Self, String> {
         if name.is_empty() {
             return Err("an empty lock name is not a field".to_owned());
         }
@@ -208,7 +213,7 @@ mod tests {
     use super::*;
 
     fn path(name: &str) -> Result<String, String> {
-        LockPath::parse(name).map(|p| p.0)
+        LockPath::parse_named(name).map(|p| p.0)
     }
 
     #[test]

@@ -25,7 +25,7 @@ const USER_MAPS: &[&str] = &["labels"];
 ///     "generationConfig": {"temperature": 0.7},
 ///     "tools": [{"codeExecution": {}}],
 /// });
-/// let paths = gemini_token_core::set_field_paths(&setup)?;
+/// let paths = gemini_token_core::formats::set_field_paths(&setup)?;
 /// // `json!` sorts keys; a setup this crate writes keeps the API's field order.
 /// assert_eq!(paths, "generationConfig.temperature,model,tools");
 /// # Ok::<(), serde_json::Error>(())

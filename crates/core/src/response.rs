@@ -200,17 +200,10 @@ fn detail(value: serde_json::Value) -> ErrorDetail {
                 .and_then(|v| v.as_array())
                 .map(|list| {
                     list.iter()
-                        .map(|v| FieldViolation {
-                            field: v
-                                .get("field")
-                                .and_then(|f| f.as_str())
-                                .unwrap_or_default()
-                                .to_owned(),
-                            description: v
-                                .get("description")
-                                .and_then(|f| f.as_str())
-                                .unwrap_or_default()
-                                .to_owned(),
+                        .map(|v| {
+                            let text =
+                                |name| v.get(name).and_then(|f| f.as_str()).unwrap_or_default();
+                            FieldViolation::new(text("field"), text("description"))
                         })
                         .collect()
                 })

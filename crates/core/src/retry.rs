@@ -8,6 +8,9 @@ use crate::error::Error;
 
 /// How failed attempts are retried.
 ///
+/// Each setting has a getter of its name and a setter `with_` it (`max_attempts()`,
+/// `with_max_attempts(n)`), since a value type cannot have both under one name.
+///
 /// Transient failures are retried: HTTP 408, 429, 500, 502, 503 and 504, and connection
 /// failures, resets and timeouts. The wait before attempt *n*+1 is `initial_delay ·
 /// multiplier^(n-1)`, at most `max_delay`, less a random part of up to `jitter` of it;
@@ -26,10 +29,12 @@ use crate::error::Error;
 /// use std::time::Duration;
 /// use gemini_token_core::RetryPolicy;
 ///
-/// let patient = RetryPolicy::default().max_attempts(5).max_delay(Duration::from_secs(60));
-/// let never = RetryPolicy::none();
-/// assert_eq!(never.attempts(), 1);
-/// assert_eq!(patient.attempts(), 5);
+/// let patient = RetryPolicy::default()
+///     .with_max_attempts(5)
+///     .with_max_delay(Duration::from_secs(60));
+/// assert_eq!(patient.max_attempts(), 5);
+/// assert_eq!(patient.max_delay(), Duration::from_secs(60));
+/// assert_eq!(RetryPolicy::none().max_attempts(), 1);
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
@@ -89,21 +94,21 @@ impl RetryPolicy {
 
     /// Attempts in all, the first included (at least 1).
     #[must_use]
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
         self
     }
 
     /// The wait after the first failure.
     #[must_use]
-    pub fn initial_delay(mut self, delay: Duration) -> Self {
+    pub fn with_initial_delay(mut self, delay: Duration) -> Self {
         self.initial_delay = delay;
         self
     }
 
     /// How much each wait grows (at least 1).
     #[must_use]
-    pub fn multiplier(mut self, multiplier: f64) -> Self {
+    pub fn with_multiplier(mut self, multiplier: f64) -> Self {
         self.multiplier = if multiplier.is_finite() {
             multiplier.max(1.0)
         } else {
@@ -114,21 +119,21 @@ impl RetryPolicy {
 
     /// The longest wait, computed or asked for by the server.
     #[must_use]
-    pub fn max_delay(mut self, delay: Duration) -> Self {
+    pub fn with_max_delay(mut self, delay: Duration) -> Self {
         self.max_delay = delay;
         self
     }
 
     /// The time all attempts and waits may take, from the first attempt.
     #[must_use]
-    pub fn max_elapsed(mut self, elapsed: Duration) -> Self {
+    pub fn with_max_elapsed(mut self, elapsed: Duration) -> Self {
         self.max_elapsed = elapsed;
         self
     }
 
     /// The share of each computed wait that is random, from 0 (none) to 1 (all).
     #[must_use]
-    pub fn jitter(mut self, jitter: f64) -> Self {
+    pub fn with_jitter(mut self, jitter: f64) -> Self {
         self.jitter = if jitter.is_finite() {
             jitter.clamp(0.0, 1.0)
         } else {
@@ -137,19 +142,34 @@ impl RetryPolicy {
         self
     }
 
-    /// Attempts in all.
-    pub fn attempts(&self) -> u32 {
+    /// Attempts in all, the first included.
+    pub fn max_attempts(&self) -> u32 {
         self.max_attempts
     }
 
-    /// The longest wait.
-    pub fn delay_cap(&self) -> Duration {
+    /// The wait after the first failure.
+    pub fn initial_delay(&self) -> Duration {
+        self.initial_delay
+    }
+
+    /// How much each wait grows.
+    pub fn multiplier(&self) -> f64 {
+        self.multiplier
+    }
+
+    /// The longest wait, computed or asked for by the server.
+    pub fn max_delay(&self) -> Duration {
         self.max_delay
     }
 
-    /// The total time budget.
-    pub fn time_budget(&self) -> Duration {
+    /// The time all attempts and waits may take.
+    pub fn max_elapsed(&self) -> Duration {
         self.max_elapsed
+    }
+
+    /// The share of each computed wait that is random.
+    pub fn jitter(&self) -> f64 {
+        self.jitter
     }
 
     /// What to do after attempt number `attempt` (1 for the first) failed with

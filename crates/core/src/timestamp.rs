@@ -18,7 +18,7 @@ pub(crate) const TIMESTAMP_FORM: &str = "an RFC 3339 timestamp with a `T` and an
 ///
 /// The error says what is wrong with the text, not what the text is: callers add the
 /// field name.
-pub fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, String> {
+pub(crate) fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, String> {
     let bad = || format!("`{text}` is not {TIMESTAMP_FORM}");
     let b = text.as_bytes();
     if b.len() < 20 {
@@ -89,7 +89,7 @@ pub fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, String> {
 
 /// Formats an instant as protobuf JSON does: UTC with `Z`, and a fraction of 3, 6 or
 /// 9 digits only when it is not zero. Years outside 0..=9999 have no RFC 3339 form.
-pub fn format_rfc3339(at: OffsetDateTime) -> Result<String, String> {
+pub(crate) fn format_rfc3339(at: OffsetDateTime) -> Result<String, String> {
     Rfc3339Buf::new(at).map(|b| b.as_str().to_owned())
 }
 
@@ -177,7 +177,7 @@ pub(crate) const DURATION_FORM: &str =
 
 /// Parses a duration written as whole numbers with units, largest unit first, such as
 /// `30m`, `1h30m`, `90s` or `250ms`.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     let bad = || format!("`{text}` is not {DURATION_FORM}");
     let mut rest = text;
     let mut total: i128 = 0;
@@ -212,7 +212,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 
 /// Formats a non-negative duration in the form [`parse_duration`] reads, using the
 /// largest units that fit (`1h30m`, `90ms`, `0s`).
-pub fn format_duration(d: Duration) -> String {
+pub(crate) fn format_duration(d: Duration) -> String {
     let mut nanos = d.whole_nanoseconds();
     let mut out = String::new();
     if nanos < 0 {

@@ -28,11 +28,7 @@ fn body(config: &CreateAuthTokenConfig) -> Value {
 fn refusal(config: &CreateAuthTokenConfig) -> (ConfigErrorKind, String, String) {
     let key = ApiKey::new("AIzaSy-checks").unwrap();
     match prepare(config, &Endpoint::default(), &key, now()) {
-        Err(Error::Config(e)) => (
-            e.kind().clone(),
-            e.path().to_owned(),
-            e.message().to_owned(),
-        ),
+        Err(Error::Config(e)) => (e.kind(), e.path().to_owned(), e.message().to_owned()),
         other => panic!("want a config error, got {other:?}"),
     }
 }
@@ -178,7 +174,7 @@ fn endpoints_send_the_key_only_over_https_or_to_this_machine() {
         Err(Error::Config(e)) => assert_eq!(
             (e.kind(), e.path(), e.message()),
             (
-                &ConfigErrorKind::InvalidEndpoint,
+                ConfigErrorKind::InvalidEndpoint,
                 "http_options.base_url",
                 "`http://192.168.1.1` is plain HTTP to a host that is not this machine; the API \
                  key goes only over HTTPS (or plain HTTP to localhost, for the emulator)"

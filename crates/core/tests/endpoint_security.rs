@@ -7,9 +7,10 @@
 
 use std::collections::BTreeMap;
 
+use gemini_token_core::transport::{BuildClient, ClientOptions, ClientParts};
 use gemini_token_core::{
-    ApiKey, BuildClient, ClientBuilder, ClientOptions, ClientParts, ConfigErrorKind,
-    CreateAuthTokenConfig, Endpoint, Error, HttpOptions, KeySource, PreparedConfig, prepare,
+    ApiKey, ClientBuilder, ConfigErrorKind, CreateAuthTokenConfig, Endpoint, Error, HttpOptions,
+    KeySource, PreparedConfig, prepare,
 };
 use time::macros::datetime;
 
@@ -30,11 +31,7 @@ fn attacker_config() -> CreateAuthTokenConfig {
 
 fn config_error(result: Result<impl std::fmt::Debug, Error>) -> (ConfigErrorKind, String, String) {
     match result {
-        Err(Error::Config(e)) => (
-            e.kind().clone(),
-            e.path().to_owned(),
-            e.message().to_owned(),
-        ),
+        Err(Error::Config(e)) => (e.kind(), e.path().to_owned(), e.message().to_owned()),
         other => panic!("want a config error, got {other:?}"),
     }
 }
@@ -146,7 +143,7 @@ fn credentials_in_a_base_url_are_refused_and_not_repeated() {
         assert_eq!(
             (err.kind(), err.path(), err.message()),
             (
-                &ConfigErrorKind::InvalidEndpoint,
+                ConfigErrorKind::InvalidEndpoint,
                 "base_url",
                 format!(
                     "`{shown}` carries a user name or password; they would be copied into the \

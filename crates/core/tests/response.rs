@@ -98,10 +98,7 @@ fn google_errors_keep_status_message_and_details() {
     assert_eq!(err.reason(), Some("RATE_LIMIT_EXCEEDED"));
     assert_eq!(
         err.field_violations().collect::<Vec<_>>(),
-        [&FieldViolation {
-            field: "expire_time".into(),
-            description: "too far".into()
-        }]
+        [&FieldViolation::new("expire_time", "too far")]
     );
     assert!(matches!(err.details().last(), Some(ErrorDetail::Other(_))));
     assert_eq!(
@@ -180,9 +177,9 @@ fn public_types_are_send_and_sync() {
     check::<gemini_token_core::Error>();
     check::<gemini_token_core::ConfigError>();
     // The transport trait is object-safe, and a boxed or shared one is a transport.
-    fn transport<T: gemini_token_core::Transport>() {}
-    transport::<Box<dyn gemini_token_core::Transport>>();
-    transport::<std::sync::Arc<dyn gemini_token_core::Transport>>();
+    fn transport<T: gemini_token_core::transport::Transport>() {}
+    transport::<Box<dyn gemini_token_core::transport::Transport>>();
+    transport::<std::sync::Arc<dyn gemini_token_core::transport::Transport>>();
 }
 
 #[test]
@@ -233,7 +230,7 @@ fn regression_the_key_is_scrubbed_from_error_details() {
     let Error::Api(api) = err else { panic!() };
     assert_eq!(api.reason(), Some("[redacted]"));
     assert_eq!(
-        api.field_violations().next().map(|v| v.field.as_str()),
+        api.field_violations().next().map(|v| v.field()),
         Some("[redacted]")
     );
 }

@@ -37,7 +37,7 @@ const SECOND: Duration = Duration::from_secs(1);
 
 #[test]
 fn transient_statuses_and_connection_failures_are_retried() {
-    let policy = RetryPolicy::default().jitter(0.0);
+    let policy = RetryPolicy::default().with_jitter(0.0);
     for status in [408, 429, 500, 502, 503, 504] {
         assert_eq!(
             policy.decide(1, &google(status, ""), Duration::ZERO, 0.0),
@@ -85,12 +85,12 @@ fn transient_statuses_and_connection_failures_are_retried() {
 #[test]
 fn backoff_grows_is_capped_and_jittered() {
     let policy = RetryPolicy::default()
-        .max_attempts(10)
-        .initial_delay(Duration::from_millis(100))
-        .multiplier(3.0)
-        .max_delay(SECOND)
-        .max_elapsed(Duration::from_secs(60))
-        .jitter(0.5);
+        .with_max_attempts(10)
+        .with_initial_delay(Duration::from_millis(100))
+        .with_multiplier(3.0)
+        .with_max_delay(SECOND)
+        .with_max_elapsed(Duration::from_secs(60))
+        .with_jitter(0.5);
     let unavailable = google(503, "");
     let waits: Vec<Retry> = (1..=4)
         .map(|n| policy.decide(n, &unavailable, Duration::ZERO, 0.0))
@@ -136,7 +136,7 @@ fn the_server_delay_replaces_the_backoff_up_to_the_cap() {
 
 #[test]
 fn attempts_and_time_are_bounded() {
-    let policy = RetryPolicy::default().jitter(0.0);
+    let policy = RetryPolicy::default().with_jitter(0.0);
     let unavailable = google(503, "");
     assert_eq!(
         policy.decide(2, &unavailable, Duration::ZERO, 0.0),
@@ -159,7 +159,10 @@ fn attempts_and_time_are_bounded() {
         none.decide(1, &unavailable, Duration::ZERO, 0.0),
         Retry::Stop(StopReason::AttemptsExhausted)
     );
-    assert_eq!(RetryPolicy::default().max_attempts(0).attempts(), 1);
+    assert_eq!(
+        RetryPolicy::default().with_max_attempts(0).max_attempts(),
+        1
+    );
 }
 
 #[test]

@@ -14,9 +14,10 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use gemini_token_core::transport::{BuildClient, ClientParts, Limits, TokenClient, Transport};
 use gemini_token_core::{
-    ApiKey, AuthToken, BuildClient, ClientBuilder, ClientParts, CreateAuthTokenConfig, Error,
-    KeySource, Limits, RetryPolicy, TokenClient, Transport, TransportError, TransportErrorKind,
+    ApiKey, AuthToken, ClientBuilder, CreateAuthTokenConfig, Error, KeySource, RetryPolicy,
+    TransportError, TransportErrorKind,
 };
 use http::{Request, Response, StatusCode};
 use proptest::prelude::*;
@@ -159,7 +160,7 @@ fn mint(fake: Fake, policy: RetryPolicy) -> (Result<AuthToken, Error>, Arc<Fake>
         .build()
         .unwrap();
     let fake = Arc::new(fake);
-    let client = TokenClient::new(Arc::clone(&fake), parts);
+    let client = TokenClient::from_parts(Arc::clone(&fake), parts);
     (
         run_ready(client.create(&CreateAuthTokenConfig::new())),
         fake,
@@ -180,12 +181,12 @@ struct Settings {
 impl Settings {
     fn policy(&self) -> RetryPolicy {
         RetryPolicy::default()
-            .max_attempts(self.attempts)
-            .initial_delay(self.initial)
-            .multiplier(self.multiplier)
-            .max_delay(self.cap)
-            .max_elapsed(self.budget)
-            .jitter(self.jitter)
+            .with_max_attempts(self.attempts)
+            .with_initial_delay(self.initial)
+            .with_multiplier(self.multiplier)
+            .with_max_delay(self.cap)
+            .with_max_elapsed(self.budget)
+            .with_jitter(self.jitter)
     }
 }
 
@@ -399,7 +400,7 @@ fn the_client_shows_its_options_and_hides_its_key() {
             .retry(RetryPolicy::none())
             .build()
             .unwrap();
-    let client = TokenClient::new(Fake::new(Vec::new(), Vec::new()), parts);
+    let client = TokenClient::from_parts(Fake::new(Vec::new(), Vec::new()), parts);
     assert_eq!(client.options().retry, RetryPolicy::none());
     assert_eq!(client.key_source(), KeySource::Given);
     let shown = format!("{client:?}");

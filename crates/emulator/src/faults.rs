@@ -196,7 +196,7 @@ impl Fault {
         let duration = |v: Option<&str>| -> Result<Duration, FaultError> {
             let text =
                 v.ok_or_else(|| fail(format!("`{spec}` needs a duration, such as {name}=2s")))?;
-            let d = gemini_token_core::timestamp::parse_duration(text)
+            let d = gemini_token_core::formats::parse_duration(text)
                 .map_err(|e| fail(format!("`{spec}`: {e}")))?;
             Duration::try_from(d).map_err(|_| fail(format!("`{spec}`: `{text}` is negative")))
         };

@@ -57,8 +57,8 @@ pub(crate) fn rfc3339<S: serde::Serializer>(
     at: &OffsetDateTime,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    let text =
-        gemini_token_core::timestamp::format_rfc3339(*at).map_err(serde::ser::Error::custom)?;
+    let text = gemini_token_core::formats::format_rfc3339(*at)
+        .ok_or_else(|| serde::ser::Error::custom("a year outside 0000-9999"))?;
     serializer.serialize_str(&text)
 }
 

@@ -9,7 +9,7 @@
 #![allow(clippy::print_stdout)]
 
 use gemini_token_emulator::Emulator;
-use gemini_token_reqwest::core::timestamp::format_rfc3339;
+use gemini_token_reqwest::formats::format_rfc3339;
 use gemini_token_reqwest::{
     ApiKey, Client, CreateAuthTokenConfig, LiveConnectConfig, LiveConnectConstraints, Lock,
 };

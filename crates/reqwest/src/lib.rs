@@ -74,100 +74,28 @@
 
 mod tls;
 
-use std::fmt;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use gemini_token_core::{BuildClient, ClientParts, KeySource, Limits, TokenClient, Transport};
+use gemini_token_core::transport::{
+    BuildTransport, ClientOptions, Limits, TokenClient, Transport, async_trait,
+};
 use http::{Request, Response};
 use time::OffsetDateTime;
 
-pub use gemini_token_core::{
-    self as core, ApiKey, AuthToken, CreateAuthTokenConfig, Error, LiveConnectConfig,
-    LiveConnectConstraints, Lock, PreparedConfig, RetryPolicy, TransportError, TransportErrorKind,
-};
+pub use gemini_token_core::*;
+#[doc(no_inline)]
+pub use {http, time};
 
-/// Builds a [`Client`]: base URL, API version, timeouts, retry policy, your own
-/// `reqwest::Client`.
+/// An async client that mints tokens: [`TokenClient`] over [`ReqwestTransport`].
+/// Cheap to clone: clones share the connection pool.
+///
+/// Made with [`Client::new`], [`Client::from_env`] or [`Client::builder`]; mints with
+/// [`Client::create`] and [`Client::create_prepared`].
+pub type Client = TokenClient<ReqwestTransport>;
+
+/// Builds a [`Client`]: base URL, API version, timeouts, retry policy, TLS roots,
+/// your own `reqwest::Client`.
 pub type ClientBuilder = gemini_token_core::ClientBuilder<Client>;
-
-/// An async client that mints tokens. Cheap to clone: clones share the connection
-/// pool.
-#[derive(Clone)]
-pub struct Client {
-    inner: std::sync::Arc<TokenClient<ReqwestTransport>>,
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("inner", &self.inner)
-            .finish()
-    }
-}
-
-impl Client {
-    /// A client with this key and the default options.
-    pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
-        Self::builder(ApiKey::new(api_key)?).build()
-    }
-
-    /// A client with the key from `GOOGLE_API_KEY`, else `GEMINI_API_KEY` (see
-    /// [`key_source`](Self::key_source) for which), and the default options.
-    pub fn from_env() -> Result<Self, Error> {
-        Self::builder_from_env()?.build()
-    }
-
-    /// A builder with this key.
-    pub fn builder(api_key: ApiKey) -> ClientBuilder {
-        ClientBuilder::new(api_key, KeySource::Given)
-    }
-
-    /// A builder with the key from the environment, as [`from_env`](Self::from_env).
-    pub fn builder_from_env() -> Result<ClientBuilder, Error> {
-        let (key, source) = gemini_token_core::api_key_from_env(|name| std::env::var(name).ok())?;
-        Ok(ClientBuilder::new(key, source))
-    }
-
-    /// Mints a token for `config`, retrying transient failures as the
-    /// [`RetryPolicy`] says.
-    pub async fn create(&self, config: &CreateAuthTokenConfig) -> Result<AuthToken, Error> {
-        self.inner.create(config).await
-    }
-
-    /// Mints a token for a config checked and serialized once: for minting many tokens
-    /// from one config, with the least work per token.
-    pub async fn create_prepared(&self, config: &PreparedConfig) -> Result<AuthToken, Error> {
-        self.inner.create_prepared(config).await
-    }
-
-    /// Where the key came from; when both variables are set, `GOOGLE_API_KEY` wins and
-    /// this says so.
-    pub fn key_source(&self) -> KeySource {
-        self.inner.key_source()
-    }
-}
-
-impl BuildClient for Client {
-    type Http = reqwest::Client;
-
-    fn build_client(parts: ClientParts<reqwest::Client>) -> Result<Self, Error> {
-        let http = match parts.http.clone() {
-            Some(http) => http,
-            None => tls::configure(
-                reqwest::Client::builder()
-                    .redirect(reqwest::redirect::Policy::none())
-                    .connect_timeout(parts.options.connect_timeout),
-                &parts.options,
-            )?
-            .build()
-            .map_err(|e| transport_error(e, Duration::ZERO))?,
-        };
-        Ok(Self {
-            inner: std::sync::Arc::new(TokenClient::new(ReqwestTransport { http }, parts)),
-        })
-    }
-}
 
 /// [`Transport`] over a `reqwest::Client`.
 #[derive(Debug, Clone)]
@@ -179,6 +107,28 @@ impl ReqwestTransport {
     /// A transport over `http`, which must not follow redirects.
     pub fn new(http: reqwest::Client) -> Self {
         Self { http }
+    }
+}
+
+impl BuildTransport for ReqwestTransport {
+    type Http = reqwest::Client;
+
+    fn build_transport(
+        options: &ClientOptions,
+        http: Option<reqwest::Client>,
+    ) -> Result<Self, Error> {
+        let http = match http {
+            Some(http) => http,
+            None => tls::configure(
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .connect_timeout(options.connect_timeout),
+                options,
+            )?
+            .build()
+            .map_err(|e| transport_error(e, Duration::ZERO))?,
+        };
+        Ok(Self { http })
     }
 }
 

@@ -1,7 +1,8 @@
 //! Which TLS library and which roots a client this crate builds uses: chosen here,
 //! explicitly, with the same rule as `gemini-token-ureq`.
 
-use gemini_token_core::{ClientOptions, Error};
+use gemini_token_core::Error;
+use gemini_token_core::transport::ClientOptions;
 
 /// `builder` with its TLS library chosen (`native-tls` wins when both features are
 /// on) and, when root certificates are given, trusting only them.

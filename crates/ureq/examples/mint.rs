@@ -9,7 +9,7 @@
 #![allow(clippy::print_stdout)]
 
 use gemini_token_emulator::Emulator;
-use gemini_token_ureq::core::timestamp::format_rfc3339;
+use gemini_token_ureq::formats::format_rfc3339;
 use gemini_token_ureq::{
     ApiKey, Client, CreateAuthTokenConfig, LiveConnectConfig, LiveConnectConstraints, Lock,
 };

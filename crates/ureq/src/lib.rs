@@ -73,77 +73,68 @@
 mod block_on;
 mod tls;
 
-use std::fmt;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use gemini_token_core::{BuildClient, ClientParts, KeySource, Limits, TokenClient, Transport};
+use gemini_token_core::transport::{
+    BuildClient, BuildTransport, ClientOptions, ClientParts, Limits, TokenClient, Transport,
+    async_trait,
+};
 use http::{Request, Response};
 use time::OffsetDateTime;
 
-pub use gemini_token_core::{
-    self as core, ApiKey, AuthToken, CreateAuthTokenConfig, Error, LiveConnectConfig,
-    LiveConnectConstraints, Lock, PreparedConfig, RetryPolicy, TransportError, TransportErrorKind,
-};
+pub use gemini_token_core::*;
+#[doc(no_inline)]
+pub use {http, time};
 
-/// Builds a [`Client`]: base URL, API version, timeouts, retry policy, your own
-/// `ureq::Agent`.
+/// Builds a [`Client`]: base URL, API version, timeouts, retry policy, TLS roots,
+/// your own `ureq::Agent`.
 pub type ClientBuilder = gemini_token_core::ClientBuilder<Client>;
 
-/// A blocking client that mints tokens. Cheap to clone: clones share the agent's
-/// connection pool.
-#[derive(Clone)]
-pub struct Client {
-    inner: std::sync::Arc<TokenClient<UreqTransport>>,
-}
-
-impl fmt::Debug for Client {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("inner", &self.inner)
-            .finish()
-    }
-}
+/// A blocking client that mints tokens: core's [`TokenClient`] over
+/// [`UreqTransport`], driven on the calling thread. Cheap to clone: clones share the
+/// agent's connection pool.
+#[derive(Debug, Clone)]
+pub struct Client(TokenClient<UreqTransport>);
 
 impl Client {
     /// A client with this key and the default options.
     pub fn new(api_key: impl Into<String>) -> Result<Self, Error> {
-        Self::builder(ApiKey::new(api_key)?).build()
+        TokenClient::new(api_key).map(Self)
     }
 
     /// A client with the key from `GOOGLE_API_KEY`, else `GEMINI_API_KEY` (see
     /// [`key_source`](Self::key_source) for which), and the default options.
     pub fn from_env() -> Result<Self, Error> {
-        Self::builder_from_env()?.build()
+        TokenClient::from_env().map(Self)
     }
 
-    /// A builder with this key.
+    /// A builder with this key: base URL, API version, timeouts, retry policy, TLS
+    /// roots, your own `ureq::Agent`.
     pub fn builder(api_key: ApiKey) -> ClientBuilder {
         ClientBuilder::new(api_key, KeySource::Given)
     }
 
     /// A builder with the key from the environment, as [`from_env`](Self::from_env).
     pub fn builder_from_env() -> Result<ClientBuilder, Error> {
-        let (key, source) = gemini_token_core::api_key_from_env(|name| std::env::var(name).ok())?;
-        Ok(ClientBuilder::new(key, source))
+        ClientBuilder::from_env()
     }
 
     /// Mints a token for `config`, retrying transient failures as the
     /// [`RetryPolicy`] says; blocks the calling thread until done.
     pub fn create(&self, config: &CreateAuthTokenConfig) -> Result<AuthToken, Error> {
-        block_on::block_on(self.inner.create(config))
+        block_on::block_on(self.0.create(config))
     }
 
     /// Mints a token for a config checked and serialized once: for minting many tokens
     /// from one config, with the least work per token.
     pub fn create_prepared(&self, config: &PreparedConfig) -> Result<AuthToken, Error> {
-        block_on::block_on(self.inner.create_prepared(config))
+        block_on::block_on(self.0.create_prepared(config))
     }
 
     /// Where the key came from; when both variables are set, `GOOGLE_API_KEY` wins and
     /// this says so.
     pub fn key_source(&self) -> KeySource {
-        self.inner.key_source()
+        self.0.key_source()
     }
 }
 
@@ -151,34 +142,17 @@ impl BuildClient for Client {
     type Http = ureq::Agent;
 
     fn build_client(parts: ClientParts<ureq::Agent>) -> Result<Self, Error> {
-        let transport = match parts.http.clone() {
-            Some(agent) => UreqTransport::new(agent),
-            None => {
-                let timeout = parts.options.timeout;
-                let agent = ureq::Agent::new_with_config(
-                    tls::configure(
-                        ureq::Agent::config_builder()
-                            .timeout_connect(Some(parts.options.connect_timeout))
-                            .timeout_global(Some(timeout))
-                            .max_redirects(0)
-                            .http_status_as_error(false),
-                        &parts.options,
-                    )?
-                    .build(),
-                );
-                UreqTransport {
-                    agent,
-                    configured_timeout: Some(timeout),
-                }
-            }
-        };
-        Ok(Self {
-            inner: std::sync::Arc::new(TokenClient::new(transport, parts)),
-        })
+        TokenClient::build_client(parts).map(Self)
     }
 }
 
 /// [`Transport`] over a `ureq::Agent`: blocking work inside `async fn`s.
+///
+/// **Do not await it on an async runtime.** Its futures block the thread that polls
+/// them until the answer is in, so a `TokenClient<UreqTransport>` awaited on tokio
+/// stalls every other task of that worker for the whole exchange, retries and their
+/// waits included. Use [`Client`], which runs it on the calling thread, from blocking
+/// code; from async code, use `gemini-token-reqwest` (or `spawn_blocking`).
 #[derive(Debug, Clone)]
 pub struct UreqTransport {
     agent: ureq::Agent,
@@ -194,6 +168,31 @@ impl UreqTransport {
             agent,
             configured_timeout: None,
         }
+    }
+}
+
+impl BuildTransport for UreqTransport {
+    type Http = ureq::Agent;
+
+    fn build_transport(options: &ClientOptions, agent: Option<ureq::Agent>) -> Result<Self, Error> {
+        if let Some(agent) = agent {
+            return Ok(Self::new(agent));
+        }
+        let agent = ureq::Agent::new_with_config(
+            tls::configure(
+                ureq::Agent::config_builder()
+                    .timeout_connect(Some(options.connect_timeout))
+                    .timeout_global(Some(options.timeout))
+                    .max_redirects(0)
+                    .http_status_as_error(false),
+                options,
+            )?
+            .build(),
+        );
+        Ok(Self {
+            agent,
+            configured_timeout: Some(options.timeout),
+        })
     }
 }
 

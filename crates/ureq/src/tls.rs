@@ -2,7 +2,8 @@
 //! never left to ureq's defaults (with only `native-tls` on, those name rustls and
 //! panic on the first HTTPS request).
 
-use gemini_token_core::{ClientOptions, Error};
+use gemini_token_core::Error;
+use gemini_token_core::transport::ClientOptions;
 use ureq::config::ConfigBuilder;
 use ureq::typestate::AgentScope;
 

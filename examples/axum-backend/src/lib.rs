@@ -28,7 +28,7 @@ use axum::response::Html;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use gemini_token_reqwest::core::timestamp::format_rfc3339;
+use gemini_token_reqwest::formats::format_rfc3339;
 use gemini_token_reqwest::{
     Client, CreateAuthTokenConfig, LiveConnectConfig, LiveConnectConstraints, Lock,
 };

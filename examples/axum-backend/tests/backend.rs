@@ -38,7 +38,7 @@ async fn a_signed_in_user_gets_a_locked_one_use_token() {
             token.name.replace('/', "%2F")
         )
     );
-    let expire = gemini_token_reqwest::core::timestamp::format_rfc3339(token.expire_time).unwrap();
+    let expire = gemini_token_reqwest::formats::format_rfc3339(token.expire_time).unwrap();
     assert_eq!(body["expireTime"], expire);
     assert_eq!(token.uses, 1);
     assert_eq!(

@@ -1,16 +1,84 @@
-//! The one trait every transport implements, and what a transport may fail with.
+//! For writing a transport: the one trait every transport implements, the client
+//! that runs on any of them, and what a transport may fail with.
 //!
 //! A transport only moves bytes and waits: it sends a prepared request, reads the
-//! answer within the limits it is given, sleeps when told to and reads the clock.
+//! answer within the [`Limits`] it is given, sleeps when told to and reads the clock.
 //! Every decision (what to send, what an answer means, whether to try again) is made
-//! by [`TokenClient`](crate::TokenClient), written once against this trait.
+//! by [`TokenClient`], written once against [`Transport`]. Implement
+//! [`BuildTransport`] too, and `TokenClient<YourTransport>` has the constructors and
+//! the [`ClientBuilder`](crate::ClientBuilder) that the published clients have.
+//!
+//! A mock transport for tests: it answers every request with a token and keeps what
+//! was sent. Its futures complete on the first poll, so a test needs no runtime.
+//!
+//! ```
+//! use std::future::Future;
+//! use std::sync::Mutex;
+//! use std::task::{Context, Poll, Waker};
+//! use std::time::Duration;
+//!
+//! use gemini_token_core::transport::{
+//!     BuildTransport, ClientOptions, Limits, TokenClient, Transport, TransportError, async_trait,
+//! };
+//! use gemini_token_core::{CreateAuthTokenConfig, Error};
+//! use time::{OffsetDateTime, macros::datetime};
+//!
+//! #[derive(Default)]
+//! struct Mock {
+//!     sent: Mutex<Vec<String>>,
+//! }
+//!
+//! #[async_trait]
+//! impl Transport for Mock {
+//!     async fn send(
+//!         &self,
+//!         request: http::Request<Vec<u8>>,
+//!         _limits: Limits,
+//!     ) -> Result<http::Response<Vec<u8>>, TransportError> {
+//!         let body = String::from_utf8_lossy(request.body()).into_owned();
+//!         self.sent.lock().unwrap().push(body);
+//!         Ok(http::Response::new(br#"{"name":"auth_tokens/mock"}"#.to_vec()))
+//!     }
+//!
+//!     async fn sleep(&self, _duration: Duration) {}
+//!
+//!     fn now(&self) -> OffsetDateTime {
+//!         datetime!(2026-01-01 00:00 UTC)
+//!     }
+//! }
+//!
+//! impl BuildTransport for Mock {
+//!     type Http = ();
+//!
+//!     fn build_transport(_options: &ClientOptions, _http: Option<()>) -> Result<Self, Error> {
+//!         Ok(Mock::default())
+//!     }
+//! }
+//!
+//! let client = TokenClient::<Mock>::new("test-key")?;
+//! let config = CreateAuthTokenConfig::new().uses(1).expire_in(time::Duration::minutes(10));
+//! let mut minting = std::pin::pin!(client.create(&config));
+//! let Poll::Ready(token) = minting.as_mut().poll(&mut Context::from_waker(Waker::noop())) else {
+//!     unreachable!("the mock never waits")
+//! };
+//! assert_eq!(token?.secret(), "auth_tokens/mock");
+//! assert_eq!(
+//!     client.transport().sent.lock().unwrap().as_slice(),
+//!     [r#"{"expireTime":"2026-01-01T00:10:00Z","uses":1}"#]
+//! );
+//! # Ok::<(), Error>(())
+//! ```
 
-use std::error::Error as StdError;
-use std::fmt;
+mod client;
+mod error;
+
+pub use async_trait::async_trait;
+pub use client::{BuildClient, BuildTransport, ClientOptions, ClientParts, TokenClient};
+pub use error::{TransportError, TransportErrorKind};
+
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
 use http::{Request, Response};
 use time::OffsetDateTime;
 
@@ -109,88 +177,6 @@ impl Limits {
     }
 }
 
-/// What went wrong in moving the bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TransportErrorKind {
-    /// No connection could be made (refused, unreachable, DNS, TLS handshake).
-    Connect,
-    /// The attempt's time ran out.
-    Timeout,
-    /// The connection failed mid-exchange: reset, closed early, a body cut short.
-    Io,
-    /// The answer's body is larger than the limit.
-    BodyTooLarge,
-    /// The server answered with a redirect that was followed or could not be refused.
-    Redirected,
-    /// Anything else (a malformed answer, a client misconfiguration).
-    Other,
-}
-
-/// A transport failure: its kind, a message, and the underlying error as `source()`.
-///
-/// Never holds the API key: transports build it from their HTTP client's errors, which
-/// name the URL, not the headers.
-#[derive(Debug, Clone)]
-pub struct TransportError {
-    kind: TransportErrorKind,
-    message: String,
-    source: Option<Arc<dyn StdError + Send + Sync>>,
-}
-
-impl TransportError {
-    /// A failure of `kind`, described by `message`.
-    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-            source: None,
-        }
-    }
-
-    /// Keeps `source` as the cause.
-    #[must_use]
-    pub fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
-        self.source = Some(Arc::new(source));
-        self
-    }
-
-    /// The answer's body was larger than `limit` bytes.
-    pub fn body_too_large(limit: usize) -> Self {
-        Self::new(
-            TransportErrorKind::BodyTooLarge,
-            format!("the answer's body is larger than the limit of {limit} bytes"),
-        )
-    }
-
-    /// What went wrong.
-    pub fn kind(&self) -> TransportErrorKind {
-        self.kind
-    }
-
-    /// Whether trying again may succeed: connection failures, resets and timeouts.
-    pub fn is_transient(&self) -> bool {
-        matches!(
-            self.kind,
-            TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io
-        )
-    }
-}
-
-impl fmt::Display for TransportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl StdError for TransportError {
-    fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.source
-            .as_deref()
-            .map(|e| e as &(dyn StdError + 'static))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,22 +210,5 @@ mod tests {
         assert!(draws.iter().any(|r| *r > 0.9));
         let boxed: Box<dyn Transport> = Box::new(Defaults);
         assert!((0.0..1.0).contains(&boxed.random()));
-    }
-
-    #[test]
-    fn an_error_shows_its_message_and_keeps_its_source() {
-        let cause = std::io::Error::other("connection reset by peer");
-        let error =
-            TransportError::new(TransportErrorKind::Io, "the connection failed").with_source(cause);
-        assert_eq!(error.to_string(), "the connection failed");
-        assert_eq!(
-            error.source().map(ToString::to_string).as_deref(),
-            Some("connection reset by peer")
-        );
-        assert!(
-            TransportError::new(TransportErrorKind::Other, "x")
-                .source()
-                .is_none()
-        );
     }
 }
