@@ -204,7 +204,12 @@ pub(crate) fn config_from_value(original: Value) -> Result<CreateAuthTokenConfig
             ),
         ));
     }
-    let mut canonical = translate(&original, &mut String::new(), &mut String::new())?;
+    let mut steps = Vec::new();
+    let mut canonical = translate(&original, &mut String::new(), &mut steps).map_err(|e| {
+        let mut path = user_path(&original, &steps);
+        push_key(&mut path, e.key);
+        ConfigError::new(e.kind, path, e.message)
+    })?;
     expand_shorthands(&mut canonical);
     let mut track = serde_path_to_error::Track::new();
     Canonical::deserialize(serde_path_to_error::Deserializer::new(
@@ -213,13 +218,29 @@ pub(crate) fn config_from_value(original: Value) -> Result<CreateAuthTokenConfig
     .map_err(|e| typed_error(&original, &track.path(), &e.to_string()))
 }
 
+/// One step of a path into a config: a key, in either spelling, or a list index.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// A key that [`translate`] refuses: as the user wrote it, with why.
+struct Refused<'v> {
+    key: &'v str,
+    kind: ConfigErrorKind,
+    message: String,
+}
+
 /// Translates keys to camelCase and drops nulls, outside user data; refuses keys given
-/// twice and settings in [`REFUSED`]. `canonical` and `user` are the paths so far.
-fn translate(
-    value: &Value,
+/// twice and settings in [`REFUSED`]. `canonical` is the path so far with `[]` for any
+/// index, to look up in [`REFUSED`]; `steps` is the same path as written, step by step,
+/// left at the refused key's object on an error, for [`user_path`].
+fn translate<'v>(
+    value: &'v Value,
     canonical: &mut String,
-    user: &mut String,
-) -> Result<Value, ConfigError> {
+    steps: &mut Vec<Step<'v>>,
+) -> Result<Value, Refused<'v>> {
     match value {
         Value::Object(object) => {
             let mut out = Map::new();
@@ -228,19 +249,18 @@ fn translate(
                     continue;
                 }
                 let camel = snake_to_camel(key);
-                let (canonical_len, user_len) = (canonical.len(), user.len());
+                let canonical_len = canonical.len();
                 push_key(canonical, &camel);
-                push_key(user, key);
                 if out.contains_key(camel.as_ref()) {
                     let first = object
                         .iter()
                         .find(|(k, v)| snake_to_camel(k) == camel && !v.is_null())
                         .map_or("", |(k, _)| k.as_str());
-                    return Err(ConfigError::new(
-                        ConfigErrorKind::DuplicateField,
-                        user.as_str(),
-                        format!("given twice, as `{first}` and as `{key}`"),
-                    ));
+                    return Err(Refused {
+                        key,
+                        kind: ConfigErrorKind::DuplicateField,
+                        message: format!("given twice, as `{first}` and as `{key}`"),
+                    });
                 }
                 if let Some((_, refusal)) =
                     REFUSED.iter().find(|(path, _)| *path == canonical.as_str())
@@ -256,28 +276,30 @@ fn translate(
                         Refusal::VertexOnly => ConfigErrorKind::VertexOnly,
                         Refusal::NotInLive => ConfigErrorKind::NotSupportedInLive,
                     };
-                    return Err(ConfigError::new(kind, user.as_str(), message));
+                    return Err(Refused { key, kind, message });
                 }
                 let translated = if USER_DATA.contains(&camel.as_ref()) {
                     item.clone()
                 } else {
-                    translate(item, canonical, user)?
+                    steps.push(Step::Key(key));
+                    let translated = translate(item, canonical, steps)?;
+                    steps.pop();
+                    translated
                 };
                 out.insert(camel.into_owned(), translated);
                 canonical.truncate(canonical_len);
-                user.truncate(user_len);
             }
             Ok(Value::Object(out))
         }
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                let (canonical_len, user_len) = (canonical.len(), user.len());
+                let canonical_len = canonical.len();
                 canonical.push_str("[]");
-                user.push_str(&format!("[{i}]"));
-                out.push(translate(item, canonical, user)?);
+                steps.push(Step::Index(i));
+                out.push(translate(item, canonical, steps)?);
+                steps.pop();
                 canonical.truncate(canonical_len);
-                user.truncate(user_len);
             }
             Ok(Value::Array(out))
         }
@@ -362,11 +384,11 @@ fn expand_shorthands(canonical: &mut Value) {
 /// A [`ConfigError`] from a serde error at `path` in the canonical form, with the path
 /// written as the user wrote it.
 fn typed_error(original: &Value, path: &serde_path_to_error::Path, message: &str) -> ConfigError {
-    let mut segments: Vec<String> = path
+    let mut steps: Vec<Step<'_>> = path
         .iter()
         .filter_map(|s| match s {
-            serde_path_to_error::Segment::Map { key } => Some(key.clone()),
-            serde_path_to_error::Segment::Seq { index } => Some(format!("[{index}]")),
+            serde_path_to_error::Segment::Map { key } => Some(Step::Key(key)),
+            serde_path_to_error::Segment::Seq { index } => Some(Step::Index(*index)),
             _ => None,
         })
         .collect();
@@ -374,16 +396,15 @@ fn typed_error(original: &Value, path: &serde_path_to_error::Path, message: &str
         .strip_prefix("unknown field `")
         .and_then(|rest| rest.split('`').next());
     if let Some(name) = unknown {
-        if segments.last().map(String::as_str) != Some(name) {
-            segments.push(name.to_owned());
+        if !matches!(steps.last(), Some(Step::Key(last)) if *last == name) {
+            steps.push(Step::Key(name));
         }
     }
-    let user_path = user_path(original, &segments);
-    let first = segments.first().map_or("", String::as_str);
-    let kind = match first {
-        "expireTime" | "newSessionExpireTime" => ConfigErrorKind::InvalidTime,
-        "uses" => ConfigErrorKind::InvalidUses,
-        "lockAdditionalFields" => ConfigErrorKind::UnknownLockField,
+    let user_path = user_path(original, &steps);
+    let kind = match steps.first() {
+        Some(Step::Key("expireTime" | "newSessionExpireTime")) => ConfigErrorKind::InvalidTime,
+        Some(Step::Key("uses")) => ConfigErrorKind::InvalidUses,
+        Some(Step::Key("lockAdditionalFields")) => ConfigErrorKind::UnknownLockField,
         _ if unknown.is_some() => ConfigErrorKind::UnknownField,
         _ => ConfigErrorKind::InvalidValue,
     };
@@ -406,25 +427,29 @@ fn typed_error(original: &Value, path: &serde_path_to_error::Path, message: &str
     ConfigError::new(kind, user_path, message)
 }
 
-/// The canonical path `segments` with each key spelled as in `original`.
-fn user_path(original: &Value, segments: &[String]) -> String {
+/// The path `steps` written as in `original`: each key spelled as the user spelled it
+/// (the key it stands for, in either spelling, is looked up), each index as `[i]`. The
+/// one way a path in a config is shown, for refusals found while translating and for
+/// serde's errors in the canonical form alike.
+fn user_path(original: &Value, steps: &[Step<'_>]) -> String {
     let mut node = Some(original);
     let mut out = String::new();
-    for segment in segments {
-        if let Some(index) = segment.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
-            out.push_str(segment);
-            node = node.and_then(|n| n.get(index.parse::<usize>().unwrap_or(usize::MAX)));
-            continue;
+    for step in steps {
+        match *step {
+            Step::Index(index) => {
+                out.push_str(&format!("[{index}]"));
+                node = node.and_then(|n| n.get(index));
+            }
+            Step::Key(key) => {
+                let camel = snake_to_camel(key);
+                let found = node.and_then(Value::as_object).and_then(|o| {
+                    o.iter()
+                        .find(|(k, v)| !v.is_null() && snake_to_camel(k) == camel)
+                });
+                push_key(&mut out, found.map_or(key, |(k, _)| k.as_str()));
+                node = found.map(|(_, v)| v);
+            }
         }
-        let found = node.and_then(Value::as_object).and_then(|o| {
-            o.iter()
-                .find(|(k, _)| snake_to_camel(k) == segment.as_str())
-        });
-        push_key(
-            &mut out,
-            found.map_or(segment.as_str(), |(k, _)| k.as_str()),
-        );
-        node = found.map(|(_, v)| v);
     }
     out
 }
@@ -437,5 +462,49 @@ fn kind_of(value: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(json: &str) -> (ConfigErrorKind, String, String) {
+        match config_from_json(json.as_bytes()) {
+            Ok(_) => (
+                ConfigErrorKind::Syntax,
+                String::new(),
+                "accepted".to_owned(),
+            ),
+            Err(e) => (e.kind(), e.path().to_owned(), e.message().to_owned()),
+        }
+    }
+
+    #[test]
+    fn every_refusal_names_the_path_as_written() {
+        // Found while translating: a key given twice, inside a list (keys are read in
+        // sorted order).
+        assert_eq!(
+            refusal(
+                r#"{"live_connect_constraints": {"config": {"tools": [{}, {"function_declarations": [], "functionDeclarations": []}]}}}"#
+            ),
+            (
+                ConfigErrorKind::DuplicateField,
+                "live_connect_constraints.config.tools[1].function_declarations".to_owned(),
+                "given twice, as `functionDeclarations` and as `function_declarations`".to_owned()
+            )
+        );
+        // Found by serde in the canonical form; the null of the same name (sorted first)
+        // is not the key meant.
+        assert_eq!(
+            refusal(
+                r#"{"liveConnectConstraints": {"config": {"generationConfig": null, "generation_config": {"top_k": "x"}}}}"#
+            ),
+            (
+                ConfigErrorKind::InvalidValue,
+                "liveConnectConstraints.config.generation_config.top_k".to_owned(),
+                "invalid type: string \"x\", expected i32".to_owned()
+            )
+        );
     }
 }
