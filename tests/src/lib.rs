@@ -18,6 +18,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use gemini_token_core::timestamp::{format_rfc3339, parse_rfc3339};
+use gemini_token_core::setup::{camel_to_snake, snake_to_camel};
 
 /// The vectors file, built into the suite so that it cannot go missing.
 pub const VECTORS_JSON: &str = include_str!("../vectors/auth_token_requests.json");
@@ -200,28 +201,11 @@ pub fn request_problems(vector: &Vector, url: &str, body: &Value) -> Vec<String>
 
 /// The spellings a field may be named by: as given, snake_case and camelCase.
 pub fn spellings(field: &str) -> [String; 3] {
-    let mut snake = String::new();
-    for c in field.chars() {
-        if c.is_ascii_uppercase() {
-            snake.push('_');
-            snake.push(c.to_ascii_lowercase());
-        } else {
-            snake.push(c);
-        }
-    }
-    let mut camel = String::new();
-    let mut upper = false;
-    for c in field.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            camel.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            camel.push(c);
-        }
-    }
-    [field.to_owned(), snake, camel]
+    [
+        field.to_owned(),
+        camel_to_snake(field),
+        snake_to_camel(field).into_owned(),
+    ]
 }
 
 /// The differences between the refusal a vector wants and the message we gave.
