@@ -1,44 +1,71 @@
-//! A load generator: mints N tokens against an emulator on loopback with each client,
-//! and with a bare POST of the same bytes through the same HTTP library as the
-//! baseline, in one run. Prints tokens/s, p50/p99 latency, the ratio to the baseline,
-//! and this process's peak RSS.
+//! A load generator: mints N tokens against an emulator on loopback, over HTTP or
+//! HTTPS, with each client, with a bare POST of the same bytes through the same HTTP
+//! library as the baseline, and with the same bytes written by hand to kept-alive raw
+//! connections (the floor), in one run. Prints tokens/s, p50/p99 latency, the ratio
+//! to the baseline, and the connections (TLS handshakes) each row cost, counted by the
+//! emulator; then this process's peak RSS.
 //!
 //! Run: `cargo bench -p gemini-token-conformance --bench load -- [--tokens N]
-//! [--base-url URL --key KEY]`. Without a URL it starts an emulator in this process
-//! (whose threads then count in the RSS); `bench/run-all.sh` runs one in a process of
-//! its own.
+//! [--repeats R] [--in-flight 1,4,16,64] [--tls | --base-url URL --key KEY
+//! [--ca-cert FILE]] [--csv FILE]`. Without a URL it starts an emulator in this
+//! process (whose threads then count in the RSS); `bench/run-all.sh` runs one in a
+//! process of its own. An `https://` URL needs the emulator's CA (`--ca-cert`, the file
+//! `gemini-token emulator --tls` prints).
 
 // A bench prints its table and stops on a broken setup.
 #![allow(clippy::print_stdout, clippy::panic, clippy::unwrap_used, missing_docs)]
 
+#[path = "support/floor.rs"]
+mod floor;
+
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use gemini_token_conformance::bare::BarePost;
+use gemini_token_conformance::bare::{BarePost, Setup};
 use gemini_token_core::{ApiKey, CreateAuthTokenConfig, Endpoint, PreparedConfig, RetryPolicy};
 use gemini_token_emulator::Emulator;
 
-/// Each (way, concurrency) runs this many times, alternating with its baseline.
-const REPEATS: usize = 10;
-
 struct Args {
     tokens: usize,
+    repeats: usize,
+    in_flight: Vec<usize>,
     base_url: Option<String>,
     key: Option<String>,
+    ca_cert: Option<String>,
+    tls: bool,
+    csv: Option<String>,
 }
 
 fn args() -> Args {
     let mut args = Args {
         tokens: 2000,
+        repeats: 10,
+        in_flight: vec![1, 4, 16, 64],
         base_url: None,
         key: None,
+        ca_cert: None,
+        tls: false,
+        csv: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--tokens" => args.tokens = it.next().and_then(|n| n.parse().ok()).unwrap(),
+            "--repeats" => args.repeats = it.next().and_then(|n| n.parse().ok()).unwrap(),
+            "--in-flight" => {
+                args.in_flight = it
+                    .next()
+                    .unwrap()
+                    .split(',')
+                    .map(|n| n.parse().unwrap())
+                    .collect();
+            }
             "--base-url" => args.base_url = it.next(),
             "--key" => args.key = it.next(),
+            "--ca-cert" => args.ca_cert = it.next(),
+            "--tls" => args.tls = true,
+            "--csv" => args.csv = it.next(),
             _ => {} // cargo bench passes --bench
         }
     }
@@ -54,17 +81,50 @@ pub fn typical() -> CreateAuthTokenConfig {
     .unwrap()
 }
 
+/// The emulator's connection counters, read without counting the reads.
+struct Counters {
+    emulator: Option<Emulator>,
+    dialer: floor::Dialer,
+    /// Reads so far: each over a connection of its own, which the counters include.
+    probes: std::cell::Cell<u64>,
+}
+
+impl Counters {
+    /// (connections, TLS handshakes) so far, the reads' own left out.
+    fn now(&self) -> (u64, u64) {
+        if let Some(emulator) = &self.emulator {
+            return (emulator.connections(), emulator.handshakes());
+        }
+        let stats = self.dialer.stats();
+        self.probes.set(self.probes.get() + 1);
+        let tls = u64::from(self.dialer.is_tls());
+        let get = |name: &str| stats[name].as_u64().unwrap();
+        (
+            get("connections") - self.probes.get(),
+            get("handshakes") - tls * self.probes.get(),
+        )
+    }
+}
+
 /// What one run measured.
+#[derive(Default)]
 struct Run {
     elapsed: Duration,
     latencies: Vec<Duration>,
+    connections: u64,
+    handshakes: u64,
 }
 
 impl Run {
     fn merge(runs: Vec<Run>) -> Run {
-        let elapsed = runs.iter().map(|r| r.elapsed).sum();
-        let latencies = runs.into_iter().flat_map(|r| r.latencies).collect();
-        Run { elapsed, latencies }
+        let mut all = Run::default();
+        for run in runs {
+            all.elapsed += run.elapsed;
+            all.latencies.extend(run.latencies);
+            all.connections += run.connections;
+            all.handshakes += run.handshakes;
+        }
+        all
     }
 
     fn per_second(&self) -> f64 {
@@ -111,6 +171,7 @@ fn blocking(tokens: usize, threads: usize, once: &(dyn Fn() + Sync)) -> Run {
     Run {
         elapsed: started.elapsed(),
         latencies,
+        ..Run::default()
     }
 }
 
@@ -150,50 +211,104 @@ where
         Run {
             elapsed: started.elapsed(),
             latencies,
+            ..Run::default()
         }
     })
-}
-
-/// Alternates baseline and client runs, `REPEATS` times each, `tokens` in all each.
-fn side_by_side(
-    tokens: usize,
-    mut baseline: impl FnMut(usize) -> Run,
-    mut client: impl FnMut(usize) -> Run,
-) -> (Run, Run) {
-    let (mut base_runs, mut client_runs) = (Vec::new(), Vec::new());
-    for _ in 0..REPEATS {
-        base_runs.push(baseline(tokens / REPEATS));
-        client_runs.push(client(tokens / REPEATS));
-    }
-    (Run::merge(base_runs), Run::merge(client_runs))
 }
 
 /// A way of minting, measured over `n` tokens.
 type Way<'a> = Box<dyn FnMut(usize) -> Run + 'a>;
 
-/// Runs each of `ways` side by side with the bare baseline, and prints the rows.
-fn compare(
+/// Prints the rows, and keeps them for the CSV file.
+struct Table<'a> {
+    counters: &'a Counters,
     tokens: usize,
-    library: &str,
-    concurrency: &str,
-    bare: &mut dyn FnMut(usize) -> Run,
-    ways: Vec<(&str, Way<'_>)>,
-) {
-    for (name, mut way) in ways {
-        let (mut base, mut client) = side_by_side(tokens, &mut *bare, &mut way);
-        row(&format!("bare {library}"), concurrency, &mut base, None);
-        row(name, concurrency, &mut client, Some(base.per_second()));
-    }
+    repeats: usize,
+    protocol: &'static str,
+    csv: String,
+    /// Pooled rows whose handshakes (connections) exceeded the requests in flight.
+    over_pool: Vec<String>,
 }
 
-fn row(way: &str, concurrency: &str, run: &mut Run, baseline: Option<f64>) {
-    let ratio = baseline.map_or("—".to_owned(), |b| format!("{:.3}", run.per_second() / b));
-    println!(
-        "| {way} | {concurrency} | {:.0} | {:.0} | {:.0} | {ratio} |",
-        run.per_second(),
-        run.percentile(0.5).as_secs_f64() * 1e6,
-        run.percentile(0.99).as_secs_f64() * 1e6,
-    );
+impl Table<'_> {
+    /// Runs `way`, counting the connections it opens.
+    fn counted(&self, way: &mut dyn FnMut(usize) -> Run, n: usize) -> Run {
+        let (c0, h0) = self.counters.now();
+        let mut run = way(n);
+        let (c1, h1) = self.counters.now();
+        run.connections = c1 - c0;
+        run.handshakes = h1 - h0;
+        run
+    }
+
+    /// Alternates `baseline` and `client`, `repeats` times each, and prints both rows.
+    fn compare(
+        &mut self,
+        in_flight: usize,
+        unit: &str,
+        (base_name, mut baseline): (&str, Way<'_>),
+        (name, mut client): (&str, Way<'_>),
+        pooled: bool,
+    ) {
+        let (mut base_runs, mut client_runs) = (Vec::new(), Vec::new());
+        for _ in 0..self.repeats {
+            base_runs.push(self.counted(&mut baseline, self.tokens / self.repeats));
+            client_runs.push(self.counted(&mut client, self.tokens / self.repeats));
+        }
+        let (mut base, mut run) = (Run::merge(base_runs), Run::merge(client_runs));
+        let baseline = base.per_second();
+        self.row(base_name, in_flight, unit, &mut base, None, true);
+        self.row(name, in_flight, unit, &mut run, Some(baseline), pooled);
+    }
+
+    /// Runs `way` `repeats` times and prints its row.
+    fn alone(&mut self, name: &str, in_flight: usize, unit: &str, mut way: Way<'_>) {
+        let runs = (0..self.repeats)
+            .map(|_| self.counted(&mut way, self.tokens / self.repeats))
+            .collect();
+        self.row(name, in_flight, unit, &mut Run::merge(runs), None, true);
+    }
+
+    fn row(
+        &mut self,
+        way: &str,
+        in_flight: usize,
+        unit: &str,
+        run: &mut Run,
+        baseline: Option<f64>,
+        pooled: bool,
+    ) {
+        let ratio = baseline.map(|b| run.per_second() / b);
+        let ratio_text = ratio.map_or("—".to_owned(), |r| format!("{r:.3}"));
+        let (p50, p99) = (
+            run.percentile(0.5).as_secs_f64() * 1e6,
+            run.percentile(0.99).as_secs_f64() * 1e6,
+        );
+        let handshakes = if self.protocol == "https" {
+            run.handshakes.to_string()
+        } else {
+            "—".to_owned()
+        };
+        println!(
+            "| {way} | {in_flight} {unit} | {:.0} | {p50:.0} | {p99:.0} | {ratio_text} | {} | {handshakes} |",
+            run.per_second(),
+            run.connections,
+        );
+        let opened = run.connections.max(run.handshakes);
+        if pooled && opened > in_flight as u64 {
+            self.over_pool
+                .push(format!("{way} at {in_flight}: {opened} connections"));
+        }
+        let _ = writeln!(
+            self.csv,
+            "{},{way},{in_flight},{:.1},{p50:.1},{p99:.1},{},{},{}",
+            self.protocol,
+            run.per_second(),
+            ratio.map_or(String::new(), |r| format!("{r:.4}")),
+            run.connections,
+            run.handshakes,
+        );
+    }
 }
 
 fn peak_rss_kib() -> u64 {
@@ -207,13 +322,33 @@ fn peak_rss_kib() -> u64 {
 
 fn main() {
     let args = args();
-    let own;
-    let (base_url, key) = match (&args.base_url, &args.key) {
-        (Some(url), Some(key)) => (url.clone(), key.clone()),
-        _ => {
-            own = Emulator::start().unwrap();
-            (own.base_url().to_owned(), own.key().to_owned())
+    let mut emulator = None;
+    let (base_url, key, roots) = match (&args.base_url, &args.key) {
+        (Some(url), Some(key)) => {
+            let roots = args
+                .ca_cert
+                .as_ref()
+                .map(|path| std::fs::read(path).unwrap());
+            (url.clone(), key.clone(), roots)
         }
+        _ => {
+            let builder = Emulator::builder();
+            let own = if args.tls { builder.tls() } else { builder }
+                .start()
+                .unwrap();
+            let found = (
+                own.base_url().to_owned(),
+                own.key().to_owned(),
+                own.ca_certificate_pem().map(|pem| pem.as_bytes().to_vec()),
+            );
+            emulator = Some(own);
+            found
+        }
+    };
+    let protocol = if base_url.starts_with("https://") {
+        "https"
+    } else {
+        "http"
     };
     let tokens = args.tokens;
     let key = ApiKey::new(key).unwrap();
@@ -221,88 +356,218 @@ fn main() {
     let endpoint = Endpoint::new(&base_url, "v1alpha").unwrap();
     let bare = Arc::new(BarePost::new(&config, &endpoint, &key).unwrap());
     let timeout = gemini_token_core::DEFAULT_TIMEOUT;
-
-    println!("{tokens} tokens per row, typical config, against {base_url}");
-    println!("| way | concurrency | tokens/s | p50 µs | p99 µs | tokens/s vs bare |");
-    println!("|---|---|---|---|---|---|");
-
-    // Blocking: ureq.
-    let ureq_client = gemini_token_ureq::Client::builder(key.clone())
-        .base_url(base_url.as_str())
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
-    let agent = BarePost::ureq_agent(Some(timeout));
-    let bare_ureq = || bare.post_ureq(&agent);
     let once = Arc::new(PreparedConfig::new(&config).unwrap());
-    let client_ureq = || drop(ureq_client.create(&config).unwrap());
-    let client_ureq_prepared = || drop(ureq_client.create_prepared(&once).unwrap());
-    for threads in [1, 4] {
-        compare(
-            tokens,
-            "ureq",
-            &format!("{threads} thread(s)"),
-            &mut |n| blocking(n, threads, &bare_ureq),
-            vec![
-                (
-                    "gemini-token-ureq create",
-                    Box::new(|n| blocking(n, threads, &client_ureq)),
-                ),
-                (
-                    "gemini-token-ureq create_prepared",
-                    Box::new(|n| blocking(n, threads, &client_ureq_prepared)),
-                ),
-            ],
-        );
-    }
-
-    // Async: reqwest on tokio.
+    let dialer = floor::Dialer::new(&base_url, roots.as_deref());
+    let counters = Counters {
+        emulator,
+        dialer: dialer.clone(),
+        probes: std::cell::Cell::new(0),
+    };
+    let mut table = Table {
+        counters: &counters,
+        tokens,
+        repeats: args.repeats,
+        protocol,
+        csv: String::new(),
+        over_pool: Vec::new(),
+    };
+    let setup = |idle_per_host| Setup {
+        root_certificates: roots.clone(),
+        idle_per_host,
+        timeout: Some(timeout),
+    };
+    let ureq_client = |agent: Option<ureq::Agent>| {
+        let mut builder = gemini_token_ureq::Client::builder(key.clone())
+            .base_url(base_url.as_str())
+            .retry(RetryPolicy::none());
+        match (agent, &roots) {
+            (Some(agent), _) => builder = builder.http_client(agent),
+            (None, Some(pem)) => builder = builder.root_certificates(pem),
+            (None, None) => {}
+        }
+        builder.build().unwrap()
+    };
+    let reqwest_client = |http: Option<reqwest::Client>| {
+        let mut builder = gemini_token_reqwest::Client::builder(key.clone())
+            .base_url(base_url.as_str())
+            .retry(RetryPolicy::none());
+        match (http, &roots) {
+            (Some(http), _) => builder = builder.http_client(http),
+            (None, Some(pem)) => builder = builder.root_certificates(pem),
+            (None, None) => {}
+        }
+        builder.build().unwrap()
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    let reqwest_client = gemini_token_reqwest::Client::builder(key.clone())
-        .base_url(base_url.as_str())
-        .retry(RetryPolicy::none())
-        .build()
-        .unwrap();
-    let bare_reqwest = BarePost::reqwest_client();
-    for tasks in [1, 16, 64] {
-        let mut bare_post = |n| {
-            let (http, bare) = (bare_reqwest.clone(), Arc::clone(&bare));
-            concurrent(&runtime, n, tasks, move || {
-                let (http, bare) = (http.clone(), Arc::clone(&bare));
-                async move { bare.post_reqwest(&http, timeout).await }
-            })
-        };
-        let create = |n| {
-            let (client, config) = (reqwest_client.clone(), Arc::clone(&config));
-            concurrent(&runtime, n, tasks, move || {
-                let (client, config) = (client.clone(), Arc::clone(&config));
-                async move { drop(client.create(&config).await.unwrap()) }
-            })
-        };
-        let create_prepared = |n| {
-            let (client, once) = (reqwest_client.clone(), Arc::clone(&once));
-            concurrent(&runtime, n, tasks, move || {
-                let (client, once) = (client.clone(), Arc::clone(&once));
-                async move { drop(client.create_prepared(&once).await.unwrap()) }
-            })
-        };
-        compare(
-            tokens,
-            "reqwest",
-            &format!("{tasks} task(s)"),
-            &mut bare_post,
-            vec![
-                ("gemini-token-reqwest create", Box::new(create)),
+
+    println!(
+        "{tokens} tokens per row ({} runs alternating with the baseline), typical config, \
+         against {base_url}",
+        args.repeats
+    );
+    println!(
+        "| way | in flight | tokens/s | p50 µs | p99 µs | tokens/s vs bare | connections | TLS handshakes |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+
+    for &n in &args.in_flight {
+        // The floor: raw connections, one thread per request in flight.
+        let raw = floor::Floor::new(dialer.clone(), &bare);
+        table.alone(
+            if protocol == "https" {
+                "raw TLS stream (floor)"
+            } else {
+                "raw TcpStream (floor)"
+            },
+            n,
+            "threads",
+            Box::new(|k| blocking(k, n, &|| raw.post())),
+        );
+        drop(raw);
+
+        // Blocking: ureq. A new agent and client for each row, so that the row's
+        // connections are its own.
+        for prepared in [false, true] {
+            let agent = BarePost::ureq_agent(&setup(n));
+            let client = ureq_client(None);
+            let config = &config;
+            let once = &once;
+            let (bare, client) = (&bare, &client);
+            let mint: Box<dyn Fn() + Sync> = if prepared {
+                Box::new(move || drop(client.create_prepared(once).unwrap()))
+            } else {
+                Box::new(move || drop(client.create(config).unwrap()))
+            };
+            table.compare(
+                n,
+                "threads",
                 (
-                    "gemini-token-reqwest create_prepared",
-                    Box::new(create_prepared),
+                    "bare ureq POST",
+                    Box::new(|k| blocking(k, n, &|| bare.post_ureq(&agent))),
                 ),
-            ],
+                (
+                    if prepared {
+                        "gemini-token-ureq create_prepared"
+                    } else {
+                        "gemini-token-ureq create"
+                    },
+                    Box::new(|k| blocking(k, n, &*mint)),
+                ),
+                true,
+            );
+        }
+
+        // Async: reqwest on a two-thread tokio runtime.
+        for prepared in [false, true] {
+            let http = BarePost::reqwest_client(&setup(usize::MAX));
+            let client = reqwest_client(None);
+            let bare_post = |k| {
+                let (http, bare) = (http.clone(), Arc::clone(&bare));
+                concurrent(&runtime, k, n, move || {
+                    let (http, bare) = (http.clone(), Arc::clone(&bare));
+                    async move { bare.post_reqwest(&http).await }
+                })
+            };
+            let mint = |k| {
+                let (client, config, once) =
+                    (client.clone(), Arc::clone(&config), Arc::clone(&once));
+                concurrent(&runtime, k, n, move || {
+                    let (client, config, once) =
+                        (client.clone(), Arc::clone(&config), Arc::clone(&once));
+                    async move {
+                        if prepared {
+                            drop(client.create_prepared(&once).await.unwrap());
+                        } else {
+                            drop(client.create(&config).await.unwrap());
+                        }
+                    }
+                })
+            };
+            table.compare(
+                n,
+                "tasks",
+                ("bare reqwest POST", Box::new(bare_post)),
+                (
+                    if prepared {
+                        "gemini-token-reqwest create_prepared"
+                    } else {
+                        "gemini-token-reqwest create"
+                    },
+                    Box::new(mint),
+                ),
+                true,
+            );
+        }
+    }
+
+    // Without a pool: what a client that opens a connection per token would pay, one
+    // request at a time, against the pooled bare post.
+    {
+        let agent = BarePost::ureq_agent(&setup(1));
+        let unpooled = ureq_client(Some(BarePost::ureq_agent(&setup(0))));
+        table.compare(
+            1,
+            "threads",
+            (
+                "bare ureq POST",
+                Box::new(|k| blocking(k, 1, &|| bare.post_ureq(&agent))),
+            ),
+            (
+                "gemini-token-ureq create_prepared, new connection per token",
+                Box::new(|k| blocking(k, 1, &|| drop(unpooled.create_prepared(&once).unwrap()))),
+            ),
+            false,
+        );
+        let http = BarePost::reqwest_client(&setup(usize::MAX));
+        let unpooled = reqwest_client(Some(BarePost::reqwest_client(&setup(0))));
+        table.compare(
+            1,
+            "tasks",
+            (
+                "bare reqwest POST",
+                Box::new(|k| {
+                    let (http, bare) = (http.clone(), Arc::clone(&bare));
+                    concurrent(&runtime, k, 1, move || {
+                        let (http, bare) = (http.clone(), Arc::clone(&bare));
+                        async move { bare.post_reqwest(&http).await }
+                    })
+                }),
+            ),
+            (
+                "gemini-token-reqwest create_prepared, new connection per token",
+                Box::new(|k| {
+                    let (client, once) = (unpooled.clone(), Arc::clone(&once));
+                    concurrent(&runtime, k, 1, move || {
+                        let (client, once) = (client.clone(), Arc::clone(&once));
+                        async move { drop(client.create_prepared(&once).await.unwrap()) }
+                    })
+                }),
+            ),
+            false,
+        );
+    }
+
+    if table.over_pool.is_empty() {
+        println!(
+            "pooled rows: no row opened more connections than requests in flight{}",
+            if protocol == "https" {
+                " (each connection one TLS handshake)"
+            } else {
+                ""
+            }
+        );
+    } else {
+        println!(
+            "pooled rows that opened more connections than requests in flight: {}",
+            table.over_pool.join("; ")
         );
     }
     println!("peak RSS of this process: {} KiB", peak_rss_kib());
+    if let Some(path) = &args.csv {
+        std::fs::write(path, &table.csv).unwrap();
+    }
 }

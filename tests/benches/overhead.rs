@@ -17,7 +17,7 @@
 
 use std::time::{Duration, Instant};
 
-use gemini_token_conformance::bare::BarePost;
+use gemini_token_conformance::bare::{BarePost, Setup};
 use gemini_token_core::{
     ApiKey, CreateAuthTokenConfig, Endpoint, LiveConnectConfig, LiveConnectConstraints, Lock,
     RetryPolicy,
@@ -72,9 +72,14 @@ fn main() {
         .build()
         .unwrap();
     let timeout = gemini_token_core::DEFAULT_TIMEOUT;
-    let agent = BarePost::ureq_agent(Some(timeout));
-    let agent_without_timeout = BarePost::ureq_agent(None);
-    let bare_reqwest = BarePost::reqwest_client();
+    let with_timeout = |timeout| Setup {
+        root_certificates: None,
+        idle_per_host: 1,
+        timeout,
+    };
+    let agent = BarePost::ureq_agent(&with_timeout(Some(timeout)));
+    let agent_without_timeout = BarePost::ureq_agent(&with_timeout(None));
+    let bare_reqwest = BarePost::reqwest_client(&with_timeout(Some(timeout)));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -96,7 +101,7 @@ fn main() {
         );
         timed(
             &mut samples[2],
-            Box::new(|| runtime.block_on(bare.post_reqwest(&bare_reqwest, timeout))),
+            Box::new(|| runtime.block_on(bare.post_reqwest(&bare_reqwest))),
         );
         timed(
             &mut samples[3],
