@@ -1,4 +1,5 @@
-//! Mint one token from an async program.
+//! Mint tokens from an async backend: one config checked and serialized once, then
+//! a token per user, concurrently, over one connection pool.
 //!
 //! With `GOOGLE_API_KEY` or `GEMINI_API_KEY` set, this mints from the real service;
 //! without, it starts the local emulator and mints from that.
@@ -10,53 +11,53 @@
 
 use gemini_token_emulator::Emulator;
 use gemini_token_reqwest::formats::format_rfc3339;
+use gemini_token_reqwest::time::Duration;
 use gemini_token_reqwest::{
     ApiKey, Client, CreateAuthTokenConfig, LiveConnectConfig, LiveConnectConstraints, Lock,
+    PreparedConfig,
 };
-use time::Duration;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let config = CreateAuthTokenConfig::new()
-        .uses(1)
-        .expire_in(Duration::minutes(30))
-        .new_session_expire_in(Duration::minutes(1))
-        .constraints(
-            LiveConnectConstraints::new()
-                .model("gemini-live-2.5-flash-preview")
-                .config(LiveConnectConfig::new().system_instruction("You are a friendly tutor.")),
-        )
-        .lock(Lock::SetFields);
+    // A backend's config is fixed: check and serialize it once, at start-up.
+    let once = PreparedConfig::new(
+        &CreateAuthTokenConfig::new()
+            .uses(1)
+            .expire_in(Duration::minutes(30))
+            .constraints(
+                LiveConnectConstraints::new()
+                    .model("gemini-live-2.5-flash-preview")
+                    .config(LiveConnectConfig::new().system_instruction("You are a tutor.")),
+            )
+            .lock(Lock::SetFields),
+    )?;
 
-    // The three lines a backend needs: a client, a config, a token.
-    let (client, _emulator) = client()?;
-    let token = client.create(&config).await?;
-
-    let show = |at| format_rfc3339(at).unwrap_or_default();
-    println!("expires:     {}", show(token.expire_time()));
-    println!(
-        "new session: until {}",
-        show(token.new_session_expire_time())
-    );
-    println!("Live URL:    {}", token.live_url());
-    Ok(())
-}
-
-/// A client for the real service when a key is set, else for a local emulator (kept
-/// alive by the returned handle).
-fn client() -> Result<(Client, Option<Emulator>), Box<dyn std::error::Error>> {
-    match Client::from_env() {
-        Ok(client) => Ok((client, None)),
-        Err(_) => {
-            let emulator = Emulator::start()?;
+    let emulator = match std::env::var_os("GOOGLE_API_KEY").or(std::env::var_os("GEMINI_API_KEY")) {
+        Some(_) => None,
+        None => Some(Emulator::start()?),
+    };
+    let client = match &emulator {
+        None => Client::from_env()?,
+        Some(emulator) => {
             eprintln!(
-                "no GOOGLE_API_KEY or GEMINI_API_KEY: minting from a local emulator at {}",
+                "no API key set: minting from a local emulator at {}",
                 emulator.base_url()
             );
-            let client = Client::builder(ApiKey::new(emulator.key())?)
+            Client::builder(ApiKey::new(emulator.key())?)
                 .base_url(emulator.base_url())
-                .build()?;
-            Ok((client, Some(emulator)))
+                .build()?
         }
+    };
+
+    // Three users ask at once; each gets a token of their own (clones share the pool).
+    let (alice, bob, carol) = tokio::try_join!(
+        client.create_prepared(&once),
+        client.create_prepared(&once),
+        client.create_prepared(&once),
+    )?;
+    for (user, token) in [("alice", alice), ("bob", bob), ("carol", carol)] {
+        let expires = format_rfc3339(token.expire_time()).unwrap_or_default();
+        println!("{user}: one session, until {expires}");
     }
+    Ok(())
 }

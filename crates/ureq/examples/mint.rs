@@ -10,10 +10,10 @@
 
 use gemini_token_emulator::Emulator;
 use gemini_token_ureq::formats::format_rfc3339;
+use gemini_token_ureq::time::Duration;
 use gemini_token_ureq::{
     ApiKey, Client, CreateAuthTokenConfig, LiveConnectConfig, LiveConnectConstraints, Lock,
 };
-use time::Duration;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let config = CreateAuthTokenConfig::new()
