@@ -1483,9 +1483,20 @@ static HARM_BLOCK_THRESHOLD: EnumType = EnumType {
 #[cfg(test)]
 mod tests {
     use super::*;
-    // protoc's rule for a field's JSON name (drop each `_`, capitalize what follows):
-    // a string rule shared with core, which knows nothing of this schema.
     use gemini_token_core::setup::snake_to_camel;
+
+    /// A field's JSON name is protoc's from its proto name (drop each `_`, capitalize
+    /// what follows): a string rule shared with core, which knows nothing of this
+    /// schema.
+    fn assert_json_name(message: &Message, f: &Field) {
+        assert_eq!(
+            f.json,
+            snake_to_camel(f.proto),
+            "{}.{}",
+            message.name,
+            f.proto
+        );
+    }
 
     fn every_message() -> Vec<&'static Message> {
         let mut seen: Vec<&'static Message> = vec![&AUTH_TOKEN];
@@ -1510,13 +1521,7 @@ mod tests {
         for message in messages {
             let mut names = Vec::new();
             for f in message.fields {
-                assert_eq!(
-                    f.json,
-                    snake_to_camel(f.proto),
-                    "{}.{}",
-                    message.name,
-                    f.proto
-                );
+                assert_json_name(message, f);
                 names.push(f.json);
                 if f.proto != f.json {
                     names.push(f.proto);
@@ -1575,13 +1580,7 @@ mod tests {
         let mut next = 0;
         while let Some(message) = seen.get(next).copied() {
             for f in message.fields {
-                assert_eq!(
-                    f.json,
-                    snake_to_camel(f.proto),
-                    "{}.{}",
-                    message.name,
-                    f.proto
-                );
+                assert_json_name(message, f);
                 if let Kind::Message(m) = f.kind {
                     if !seen.iter().any(|s| std::ptr::eq(*s, m)) {
                         seen.push(m);
