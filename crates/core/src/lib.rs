@@ -79,6 +79,7 @@ pub mod setup;
 mod suggest;
 mod timestamp;
 mod token;
+mod trace;
 pub mod transport;
 mod wire;
 

@@ -12,8 +12,9 @@ use crate::client::{
 use crate::config::CreateAuthTokenConfig;
 use crate::error::{ConfigError, ConfigErrorKind, Error};
 use crate::request::{Endpoint, PreparedConfig, prepare_with};
-use crate::retry::{Retry, RetryPolicy};
+use crate::retry::{Retry, RetryPolicy, StopReason};
 use crate::token::AuthToken;
+use crate::trace;
 use crate::transport::{Limits, Transport};
 
 /// What every client is configured with, whatever its transport. Built with
@@ -216,6 +217,11 @@ impl<T: Transport> TokenClient<T> {
     /// for a backend that mints many tokens from one config, with the least work per
     /// token.
     pub async fn create_prepared(&self, config: &PreparedConfig) -> Result<AuthToken, Error> {
+        trace::mint(&self.shared.options, self.attempts(config)).await
+    }
+
+    /// The attempts of one mint, and the waits between them.
+    async fn attempts(&self, config: &PreparedConfig) -> Result<AuthToken, Error> {
         let Shared {
             transport,
             api_key,
@@ -227,7 +233,10 @@ impl<T: Transport> TokenClient<T> {
         loop {
             attempt += 1;
             let now = transport.now();
-            let prepared = prepare_with(config, &options.endpoint, api_key, now)?;
+            let prepared =
+                prepare_with(config, &options.endpoint, api_key, now).inspect_err(|error| {
+                    trace::failed(attempt, error, Retry::Stop(StopReason::NotTransient));
+                })?;
             let limits = Limits::new(
                 prepared.timeout().unwrap_or(options.timeout),
                 options.max_response_bytes,
@@ -235,16 +244,20 @@ impl<T: Transport> TokenClient<T> {
             let (request, parser) = prepared.into_parts();
             let error = match transport.send(request, limits).await {
                 Ok(response) => match parser.parse(&response) {
-                    Ok(token) => return Ok(token),
+                    Ok(token) => {
+                        trace::minted(attempt, &token);
+                        return Ok(token);
+                    }
                     Err(error) => error,
                 },
                 Err(error) => Error::Transport(error),
             };
             let elapsed = Duration::try_from(transport.now() - started).unwrap_or_default();
-            match options
+            let decision = options
                 .retry
-                .decide(attempt, &error, elapsed, transport.random())
-            {
+                .decide(attempt, &error, elapsed, transport.random());
+            trace::failed(attempt, &error, decision);
+            match decision {
                 Retry::After(delay) => transport.sleep(delay).await,
                 Retry::Stop(_) => return Err(error),
             }
