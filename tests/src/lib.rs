@@ -17,8 +17,8 @@ pub struct ReadmeDoctests;
 use serde::Deserialize;
 use serde_json::Value;
 
-use gemini_token_core::timestamp::{format_rfc3339, parse_rfc3339};
-use gemini_token_core::setup::{camel_to_snake, snake_to_camel};
+use gemini_token_core::formats::{camel_to_snake, snake_to_camel};
+use gemini_token_core::formats::{format_rfc3339, parse_rfc3339};
 
 /// The vectors file, built into the suite so that it cannot go missing.
 pub const VECTORS_JSON: &str = include_str!("../vectors/auth_token_requests.json");
@@ -115,7 +115,7 @@ pub fn body_problems(want: &Value, got: &Value) -> Vec<String> {
                 );
                 let same_instant =
                     matches!((parse_rfc3339(w), parse_rfc3339(g)), (Ok(a), Ok(b)) if a == b);
-                let canonical = parse_rfc3339(g).ok().and_then(|t| format_rfc3339(t).ok());
+                let canonical = parse_rfc3339(g).ok().and_then(format_rfc3339);
                 if !same_instant || canonical.as_deref() != Some(g) {
                     problems.push(format!("{key}: want {w}, got {g}"));
                 }

@@ -1,7 +1,7 @@
 //! The text forms of the service's wire format, for tools that read or write them
 //! (a CLI, an emulator, a test): RFC 3339 timestamps as protobuf's JSON mapping writes
-//! them, protobuf durations (`"57s"`), the short durations of config files (`30m`)
-//! and field masks.
+//! them, protobuf durations (`"57s"`), the short durations of config files (`30m`),
+//! field masks, and the two spellings of a field's name (`top_k`, `topK`).
 //!
 //! A backend that mints tokens does not need this module: the config types use these
 //! forms already.
@@ -27,6 +27,7 @@ use crate::timestamp;
 
 pub use crate::mask::set_field_paths;
 pub use crate::response::parse_proto_duration;
+pub use crate::suggest::{camel_to_snake, snake_to_camel};
 
 /// Reads `YYYY-MM-DDTHH:MM:SS[.fraction]{Z|±hh:mm}` (the fraction has 1 to 9 digits):
 /// RFC 3339 with a `T` and an offset, as the service reads it. The error quotes the

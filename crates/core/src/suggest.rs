@@ -49,7 +49,7 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
 /// Names without underscores (camelCase ones too) are returned unchanged, unallocated.
 ///
 /// ```
-/// use gemini_token_core::setup::snake_to_camel;
+/// use gemini_token_core::formats::snake_to_camel;
 ///
 /// assert_eq!(snake_to_camel("max_output_tokens"), "maxOutputTokens");
 /// assert_eq!(snake_to_camel("topK"), "topK");
@@ -78,7 +78,7 @@ pub fn snake_to_camel(name: &str) -> std::borrow::Cow<'_, str> {
 /// everything else is kept.
 ///
 /// ```
-/// use gemini_token_core::setup::camel_to_snake;
+/// use gemini_token_core::formats::camel_to_snake;
 ///
 /// assert_eq!(camel_to_snake("maxOutputTokens"), "max_output_tokens");
 /// assert_eq!(camel_to_snake("seed"), "seed");

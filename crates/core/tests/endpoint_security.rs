@@ -275,3 +275,45 @@ fn the_client_defaults_and_debug() {
         Some(format!("{pem}{pem}").as_bytes())
     );
 }
+
+#[test]
+fn settings_a_callers_http_client_cannot_take_are_refused_by_name() {
+    let pem = "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n";
+    let refused = |builder: ClientBuilder<Parts>| match builder.build() {
+        Err(Error::Config(e)) => (e.kind(), e.path().to_owned(), e.message().to_owned()),
+        other => panic!("expected a config error, got {other:?}"),
+    };
+    let with_http = || ClientBuilder::<Parts>::new(key(), KeySource::Given).http_client(());
+    assert_eq!(
+        refused(with_http().root_certificates(pem)),
+        (
+            ConfigErrorKind::InvalidValue,
+            "root_certificates".to_owned(),
+            "cannot be added to an HTTP client you built: add them to that client".to_owned()
+        )
+    );
+    assert_eq!(
+        refused(with_http().connect_timeout(std::time::Duration::from_secs(1))),
+        (
+            ConfigErrorKind::InvalidValue,
+            "connect_timeout".to_owned(),
+            "cannot be applied to an HTTP client you built: set it on that client".to_owned()
+        )
+    );
+    // Each alone is fine, and the overall timeout is applied per request, so it is too.
+    let Parts(parts) = with_http()
+        .timeout(std::time::Duration::from_secs(2))
+        .build()
+        .unwrap();
+    assert_eq!(parts.http, Some(()));
+    assert_eq!(parts.options.timeout, std::time::Duration::from_secs(2));
+    let Parts(parts) = ClientBuilder::<Parts>::new(key(), KeySource::Given)
+        .connect_timeout(std::time::Duration::from_secs(1))
+        .root_certificates(pem)
+        .build()
+        .unwrap();
+    assert_eq!(
+        parts.options.connect_timeout,
+        std::time::Duration::from_secs(1)
+    );
+}

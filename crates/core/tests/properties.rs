@@ -6,11 +6,12 @@
 
 use std::collections::BTreeMap;
 
+use gemini_token_core::formats::camel_to_snake;
 use gemini_token_core::setup::{
     ActivityHandling, AutomaticActivityDetection, CodeExecution, ContextWindowCompressionConfig,
     FunctionDeclaration, GenerationConfig, GoogleSearch, HarmBlockThreshold, HarmCategory,
     Modality, ProactivityConfig, RealtimeInputConfig, SafetySetting, SessionResumptionConfig,
-    SlidingWindow, ThinkingConfig, Tool, camel_to_snake,
+    SlidingWindow, ThinkingConfig, Tool,
 };
 use gemini_token_core::{
     ApiKey, CreateAuthTokenConfig, Endpoint, LiveConnectConfig, LiveConnectConstraints, Lock,

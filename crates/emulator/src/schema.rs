@@ -1483,7 +1483,7 @@ static HARM_BLOCK_THRESHOLD: EnumType = EnumType {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gemini_token_core::setup::snake_to_camel;
+    use gemini_token_core::formats::snake_to_camel;
 
     /// A field's JSON name is protoc's from its proto name (drop each `_`, capitalize
     /// what follows): a string rule shared with core, which knows nothing of this

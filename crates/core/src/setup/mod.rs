@@ -19,8 +19,3 @@ pub use session::*;
 pub use tools::*;
 
 pub(crate) use generation::with_flat_generation_fields;
-
-// The case conversions of field names, for the emulator and the tests; to move to the
-// public module of wire text forms.
-#[doc(hidden)]
-pub use crate::suggest::{camel_to_snake, snake_to_camel};
