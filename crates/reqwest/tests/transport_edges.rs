@@ -1,0 +1,150 @@
+//! The transport at its edges, against a scripted loopback server: an answer of exactly
+//! the body cap and one byte more (with a length and chunked), the clock a token's
+//! default times are counted from, and the wait a server asks for.
+
+// Tests stop at the first broken fixture.
+#![allow(clippy::panic, clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use gemini_token_reqwest::{
+    ApiKey, Client, CreateAuthTokenConfig, Error, RetryPolicy, TransportErrorKind,
+};
+use time::OffsetDateTime;
+
+/// Serves each answer in `answers` to one connection, in order, on 127.0.0.1.
+fn serve(answers: Vec<Vec<u8>>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        for answer in answers {
+            let Ok((stream, _)) = listener.accept() else {
+                return;
+            };
+            answer_one(stream, &answer);
+        }
+    });
+    url
+}
+
+fn answer_one(stream: TcpStream, answer: &[u8]) {
+    let mut reader = BufReader::new(stream);
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            return;
+        }
+        if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = value.trim().parse().unwrap();
+        }
+        if line == "\r\n" {
+            break;
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).unwrap();
+    let mut stream = reader.into_inner();
+    let _ = stream.write_all(answer);
+    let _ = stream.flush();
+}
+
+/// A token answer whose body is exactly `size` bytes.
+fn token_body(size: usize) -> String {
+    let frame = r#"{"name":"auth_tokens/"}"#.len();
+    format!(r#"{{"name":"auth_tokens/{}"}}"#, "x".repeat(size - frame))
+}
+
+fn with_length(body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+         connection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+/// `body` in two chunks, the first of 10 bytes, with no length given.
+fn chunked(body: &str) -> Vec<u8> {
+    let (a, b) = body.split_at(10);
+    format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\
+         connection: close\r\n\r\n{:x}\r\n{a}\r\n{:x}\r\n{b}\r\n0\r\n\r\n",
+        a.len(),
+        b.len()
+    )
+    .into_bytes()
+}
+
+fn client(url: &str, cap: usize, retry: RetryPolicy) -> Client {
+    Client::builder(ApiKey::new("AIzaSy-transport-edges").unwrap())
+        .base_url(url)
+        .max_response_bytes(cap)
+        .timeout(Duration::from_secs(20))
+        .retry(retry)
+        .build()
+        .unwrap()
+}
+
+fn mint(url: &str, cap: usize) -> Result<gemini_token_reqwest::AuthToken, Error> {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(client(url, cap, RetryPolicy::none()).create(&CreateAuthTokenConfig::new()))
+}
+
+const CAP: usize = 200;
+
+#[test]
+fn an_answer_of_exactly_the_cap_is_read_and_one_byte_more_is_refused() {
+    for frame in [with_length, chunked] {
+        let exact = token_body(CAP);
+        let token = mint(&serve(vec![frame(&exact)]), CAP).unwrap();
+        assert_eq!(token.secret().len(), CAP - r#"{"name":""}"#.len());
+
+        let over = token_body(CAP + 1);
+        match mint(&serve(vec![frame(&over)]), CAP) {
+            Err(Error::Transport(e)) => {
+                assert_eq!(e.kind(), TransportErrorKind::BodyTooLarge);
+                assert_eq!(
+                    e.to_string(),
+                    "the answer's body is larger than the limit of 200 bytes"
+                );
+            }
+            other => panic!("want BodyTooLarge, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn default_times_are_counted_from_the_clock() {
+    let before = OffsetDateTime::now_utc();
+    let token = mint(&serve(vec![with_length(&token_body(40))]), CAP).unwrap();
+    let after = OffsetDateTime::now_utc();
+    // The service's defaults: 30 minutes to expire, 60 s to start a session.
+    assert!(token.expire_time() >= before + time::Duration::minutes(30));
+    assert!(token.expire_time() <= after + time::Duration::minutes(30));
+    assert!(token.new_session_expire_time() >= before + time::Duration::seconds(60));
+    assert!(token.new_session_expire_time() <= after + time::Duration::seconds(60));
+}
+
+#[test]
+fn the_wait_a_server_asks_for_is_slept() {
+    let busy = r#"{"error":{"code":429,"message":"slow down","status":"RESOURCE_EXHAUSTED",
+        "details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"0.3s"}]}}"#;
+    let first = format!(
+        "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\n\
+         content-length: {}\r\nconnection: close\r\n\r\n{busy}",
+        busy.len()
+    );
+    let url = serve(vec![first.into_bytes(), with_length(&token_body(40))]);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let started = Instant::now();
+    let token = runtime
+        .block_on(client(&url, CAP, RetryPolicy::default()).create(&CreateAuthTokenConfig::new()))
+        .unwrap();
+    // A sleep lasts at least as long as asked: a lower bound, never flaky.
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(token.secret().len(), 40 - r#"{"name":""}"#.len());
+}
