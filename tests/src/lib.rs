@@ -7,6 +7,8 @@
 
 pub mod bare;
 pub mod clients;
+#[cfg(feature = "tracing")]
+pub mod recorder;
 
 /// The README's examples, compiled as doctests (here, where every crate they use is a
 /// dependency) so that they cannot rot.

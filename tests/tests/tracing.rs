@@ -1,23 +1,27 @@
 //! The `tracing` feature: what one mint records, event by event and field by field,
 //! through `TokenClient` over a scripted transport (no sockets, a virtual clock, known
-//! random numbers, so every wait is exact). The transport echoes the API key into
-//! every error it sends, and no recorded name, field or message may hold the key or
-//! the token.
+//! random numbers, so every wait is exact; the transport echoes the API key into
+//! every error it sends), and through both clients against the emulator (the HTTP
+//! stack's own events included). No recorded name, field or message may hold a key
+//! or the token.
+//!
+//! Run with `cargo test -p gemini-token-conformance --features tracing --test tracing`.
 
 #![cfg(feature = "tracing")]
 // Tests stop at the first broken fixture.
 #![allow(clippy::panic, clippy::unwrap_used)]
 
 use std::collections::VecDeque;
-use std::fmt::{self, Write as _};
 use std::future::Future;
 use std::pin::pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use async_trait::async_trait;
-use gemini_token_core::transport::{BuildClient, ClientParts, Limits, TokenClient, Transport};
+use gemini_token_conformance::recorder::Recorder;
+use gemini_token_core::transport::{
+    BuildClient, ClientParts, Limits, TokenClient, Transport, async_trait,
+};
 use gemini_token_core::{
     API_KEY_HEADER, ApiKey, AuthToken, ClientBuilder, CreateAuthTokenConfig, Error, KeySource,
     RetryPolicy, TransportError, TransportErrorKind,
@@ -25,107 +29,11 @@ use gemini_token_core::{
 use http::{Request, Response, StatusCode};
 use time::OffsetDateTime;
 use time::macros::datetime;
-use tracing::field::{Field, Visit};
-use tracing::span::{Attributes, Id, Record};
-use tracing::{Event, Metadata, Subscriber};
 
 /// The key the client holds: it must never be recorded.
 const KEY: &str = "AIzaSyCANARY-key-never-logged-0123456789";
 /// The token the transport mints: it must never be recorded.
 const TOKEN: &str = "auth_tokens/CANARY-token-never-logged-42";
-
-/// A subscriber that writes each span and event it is given as one line: kind, level,
-/// target, name, the span it happened in, and every field as `name=value`.
-#[derive(Clone, Default)]
-struct Recorder(Arc<Mutex<Recorded>>);
-
-#[derive(Default)]
-struct Recorded {
-    /// The name of span `Id` n at index n - 1.
-    spans: Vec<&'static str>,
-    /// The spans entered on this thread, innermost last.
-    entered: Vec<u64>,
-    lines: Vec<String>,
-}
-
-impl Recorder {
-    fn lines(&self) -> Vec<String> {
-        self.0.lock().unwrap().lines.clone()
-    }
-}
-
-/// The fields of one span or event, as ` name=value` each.
-#[derive(Default)]
-struct Fields(String);
-
-impl Visit for Fields {
-    fn record_str(&mut self, field: &Field, value: &str) {
-        write!(self.0, " {}={value}", field.name()).unwrap();
-    }
-
-    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
-        write!(self.0, " {}={value:?}", field.name()).unwrap();
-    }
-}
-
-impl Subscriber for Recorder {
-    fn enabled(&self, _metadata: &Metadata<'_>) -> bool {
-        true
-    }
-
-    fn new_span(&self, span: &Attributes<'_>) -> Id {
-        let mut fields = Fields::default();
-        span.record(&mut fields);
-        let meta = span.metadata();
-        let mut recorded = self.0.lock().unwrap();
-        recorded.spans.push(meta.name());
-        recorded.lines.push(format!(
-            "span {} {} {}:{}",
-            meta.level(),
-            meta.target(),
-            meta.name(),
-            fields.0
-        ));
-        Id::from_u64(recorded.spans.len() as u64)
-    }
-
-    fn record(&self, span: &Id, values: &Record<'_>) {
-        let mut fields = Fields::default();
-        values.record(&mut fields);
-        let mut recorded = self.0.lock().unwrap();
-        let line = format!("record {}:{}", span.into_u64(), fields.0);
-        recorded.lines.push(line);
-    }
-
-    fn record_follows_from(&self, _span: &Id, _follows: &Id) {}
-
-    fn event(&self, event: &Event<'_>) {
-        let mut fields = Fields::default();
-        event.record(&mut fields);
-        let meta = event.metadata();
-        let mut recorded = self.0.lock().unwrap();
-        let within = recorded
-            .entered
-            .last()
-            .map_or("no span", |id| recorded.spans[*id as usize - 1]);
-        let line = format!(
-            "event {} {} {} in {within}:{}",
-            meta.level(),
-            meta.target(),
-            meta.name(),
-            fields.0
-        );
-        recorded.lines.push(line);
-    }
-
-    fn enter(&self, span: &Id) {
-        self.0.lock().unwrap().entered.push(span.into_u64());
-    }
-
-    fn exit(&self, _span: &Id) {
-        self.0.lock().unwrap().entered.pop();
-    }
-}
 
 /// What one attempt meets.
 enum Answer {
@@ -447,4 +355,101 @@ fn a_config_refused_before_sending_is_recorded_by_its_kind_and_path() {
              config_kind=TimeOutOfRange config_path=expire_time stop=NotTransient",
         ]
     );
+}
+
+/// The clients over the emulator: a mint, then a refused key.
+mod clients {
+    use gemini_token_conformance::recorder::Recorder;
+    use gemini_token_core::{AuthToken, CreateAuthTokenConfig, Error, formats};
+    use gemini_token_emulator::Emulator;
+
+    /// The emulator's key, which the client holds: never to be recorded.
+    const KEY: &str = "AIzaSyCANARY-client-key-never-logged-01";
+    /// A key the emulator refuses: never to be recorded either.
+    const WRONG_KEY: &str = "AIzaSyCANARY-client-wrong-key-never-logged";
+
+    fn config() -> CreateAuthTokenConfig {
+        CreateAuthTokenConfig::new()
+            .uses(1)
+            .expire_in(time::Duration::minutes(30))
+    }
+
+    /// Checks what a mint with `KEY` then one with `WRONG_KEY` recorded: no secret in
+    /// any line, and core's lines exactly.
+    fn check(recorder: &Recorder, token: &AuthToken, refused: Result<AuthToken, Error>) {
+        let Err(Error::Api(api)) = refused else {
+            panic!("{refused:?}")
+        };
+        assert_eq!(api.reason(), Some("API_KEY_INVALID"));
+        let lines = recorder.lines();
+        for line in &lines {
+            for secret in [KEY, WRONG_KEY, token.secret()] {
+                assert!(!line.contains(secret), "{secret} is recorded: {line}");
+            }
+        }
+        let ours: Vec<&str> = lines
+            .iter()
+            .map(String::as_str)
+            .filter(|line| line.split(' ').nth(2) == Some("gemini_token_core"))
+            .collect();
+        let span = "span INFO gemini_token_core gemini_token.mint: \
+                    host=127.0.0.1 api_version=v1alpha max_attempts=3";
+        let event = "gemini_token_core gemini_token.attempt in gemini_token.mint:";
+        assert_eq!(
+            ours,
+            [
+                span.to_owned(),
+                format!(
+                    "event INFO {event} message=token minted attempt=1 outcome=token \
+                     expire_time={} uses=1",
+                    formats::format_rfc3339(token.expire_time()).unwrap()
+                ),
+                span.to_owned(),
+                format!(
+                    "event WARN {event} message=attempt failed, giving up attempt=1 \
+                     outcome=Api http_status=400 google_status=INVALID_ARGUMENT \
+                     reason=API_KEY_INVALID stop=NotTransient"
+                ),
+            ]
+        );
+    }
+
+    // One thread, so that the HTTP stack's tasks report to this test's subscriber too.
+    #[tokio::test(flavor = "current_thread")]
+    async fn over_reqwest_a_mint_and_a_refused_key_hold_neither_key_nor_token() {
+        use gemini_token_reqwest::{ApiKey, Client};
+        let emulator = Emulator::builder().key(KEY).start().unwrap();
+        let client = |key: &str| {
+            Client::builder(ApiKey::new(key).unwrap())
+                .base_url(emulator.base_url())
+                .build()
+                .unwrap()
+        };
+        let recorder = Recorder::default();
+        let guard = tracing::subscriber::set_default(recorder.clone());
+        let token = client(KEY).create(&config()).await.unwrap();
+        let refused = client(WRONG_KEY).create(&config()).await;
+        drop(guard);
+        check(&recorder, &token, refused);
+    }
+
+    #[test]
+    fn over_ureq_a_mint_and_a_refused_key_hold_neither_key_nor_token() {
+        use gemini_token_ureq::{ApiKey, Client};
+        let emulator = Emulator::builder().key(KEY).start().unwrap();
+        let client = |key: &str| {
+            Client::builder(ApiKey::new(key).unwrap())
+                .base_url(emulator.base_url())
+                .build()
+                .unwrap()
+        };
+        let recorder = Recorder::default();
+        let (token, refused) = tracing::subscriber::with_default(recorder.clone(), || {
+            (
+                client(KEY).create(&config()).unwrap(),
+                client(WRONG_KEY).create(&config()),
+            )
+        });
+        check(&recorder, &token, refused);
+    }
 }
