@@ -61,12 +61,16 @@
 //! - `native-tls`: TLS through the platform's library (OpenSSL on Linux), trusting the
 //!   system's roots.
 //!
-//! When both are on, **`native-tls` wins**, in this crate and in `gemini-token-reqwest`
-//! alike: `rustls` is the default, and Cargo cannot turn a default feature off from
+//! When both TLS features are on, **`native-tls` wins**, in this crate and in
+//! `gemini-token-reqwest` alike: `rustls` is the default, and Cargo cannot turn a default feature off from
 //! elsewhere in a dependency tree, so `native-tls` being on means somebody asked for
 //! it. With neither, only plain HTTP to this machine works, and a client for an
 //! `https://` URL is refused when built. [`ClientBuilder::root_certificates`] replaces
 //! the roots with the CA certificates you give, with either library.
+//!
+//! `tracing` (off by default): a `gemini_token.mint` span per mint and a
+//! `gemini_token.attempt` event per attempt, with its outcome and retry decision; never
+//! the key, the token or a body.
 
 #![forbid(unsafe_code)]
 
