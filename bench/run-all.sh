@@ -1,45 +1,108 @@
 #!/usr/bin/env bash
-# Runs every benchmark in one go and writes bench/results.md:
-#   - the core's criterion benches (prepare, from_json, parse, field mask);
-#   - the load generator (both clients and their bare baselines) and the official
-#     Python SDK (sync and async), against one emulator in a process of its own;
-#   - the peak RSS of `gemini-token mint --emulator`;
-#   - the dependency budget (`cargo tree -e normal` line counts).
-# Usage: bench/run-all.sh [TOKENS]   (default 2000 per row)
+# Runs every benchmark in one go and writes bench/results.md and the charts
+# (docs/benchmarks/load.svg, docs/benchmarks/coldstart.svg):
+#   - load over HTTP and over HTTPS: both clients, their bare baselines, the raw-stream
+#     floor (the Rust load bench), the official Python SDK (sync and async) and the
+#     official JS SDK in Node, against two emulators (plain and --tls), each in a
+#     process of its own, with the connections / TLS handshakes each row cost;
+#   - cold start over HTTPS (bench/coldstart.sh: hyperfine, peak RSS) of
+#     `gemini-token mint`, a minimal program on each client crate, and the SDKs;
+#   - the peak RSS of `gemini-token mint --emulator`, the dependency budget, and the
+#     core's criterion benches.
+# Installs what it needs on a fresh machine: hyperfine (Debian), the SDKs at the
+# versions tests/sdk pins (PyPI, npm), matplotlib in bench/python/.venv (PyPI).
+# Usage: bench/run-all.sh [TOKENS]   (default 2000 per Rust row, a quarter per SDK row)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root="$(pwd)"
 tokens="${1:-2000}"
+sdk_tokens=$((tokens / 4))
+runs="${COLDSTART_RUNS:-40}"
 out=bench/results.md
-key="bench-$(date +%s)"
+charts=docs/benchmarks
+work=$(mktemp -d)
 
+# --- what the run needs ------------------------------------------------------------
+if ! command -v hyperfine >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null
+fi
+tests/sdk/python/setup.sh >&2
+tests/sdk/node/setup.sh >&2
+if [ ! -x bench/python/.venv/bin/python ]; then
+    python3 -m venv bench/python/.venv
+    bench/python/.venv/bin/pip install -q -r bench/python/requirements.txt
+fi
 cargo build -q --release -p gemini-token-cli
-emulator_log=$(mktemp)
-target/release/gemini-token emulator --key "$key" >"$emulator_log" &
-emulator=$!
-trap 'kill -INT $emulator 2>/dev/null || true' EXIT
-url=""
-for _ in $(seq 100); do
-    url=$(sed -n 's/^base URL: //p' "$emulator_log")
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-[ -n "$url" ] || { cat "$emulator_log" >&2; exit 1; }
+cargo build -q --release -p gemini-token-conformance --example coldstart-ureq --example coldstart-reqwest
+cargo bench -q -p gemini-token-conformance --bench load --no-run 2>/dev/null
+
+# --- two emulators: plain HTTP and HTTPS, each in a process of its own ---------------
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+start_emulator() { # NAME [--tls]
+    local log="$work/$1.log"
+    target/release/gemini-token emulator "${@:2}" >"$log" &
+    pids+=($!)
+    for _ in $(seq 100); do
+        grep -q '^API key:' "$log" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    cat "$log" >&2
+    exit 1
+}
+field() { sed -n "s/^$2: *//p" "$work/$1.log"; }
+start_emulator http
+start_emulator https --tls
+http_url=$(field http 'base URL')
+http_key=$(field http 'API key')
+https_url=$(field https 'base URL')
+https_key=$(field https 'API key')
+ca=$(field https 'CA certificate')
+csv="$work/load.csv"
+: >"$csv"
+
+load_rows() { # URL KEY [CA]
+    local ca_args=()
+    [ -n "${3:-}" ] && ca_args=(--ca-cert "$3")
+    cargo bench -q -p gemini-token-conformance --bench load -- --tokens "$tokens" \
+        --base-url "$1" --key "$2" "${ca_args[@]}" --csv "$work/rust.csv" 2>/dev/null
+    cat "$work/rust.csv" >>"$csv"
+    echo
+    echo "The official SDKs, same emulator, same config ($sdk_tokens tokens per row):"
+    echo
+    echo '| way | in flight | tokens/s | p50 µs | p99 µs | | connections | TLS handshakes |'
+    echo '|---|---|---|---|---|---|---|---|'
+    SSL_CERT_FILE="${3:-}" bench/python/run.sh --base-url "$1" --key "$2" --tokens "$sdk_tokens" \
+        --csv "$csv" 2>/dev/null | grep -v '^[0-9]* tokens per row'
+    NODE_EXTRA_CA_CERTS="${3:-}" node bench/node/bench.mjs --base-url "$1" --key "$2" \
+        --tokens "$sdk_tokens" --csv "$csv" 2>/dev/null | grep -v '^[0-9]* tokens per row'
+}
 
 {
     echo "# Benchmark results"
     echo
-    echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(rustc --version)."
+    echo "$(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(rustc --version), Python $(python3 -c 'import platform; print(platform.python_version())'), Node $(node --version)."
     echo
-    echo "## Load: tokens minted against the emulator (release build, its own process)"
+    echo "## Load over HTTP: tokens minted against the emulator (release build, its own process)"
     echo
-    cargo bench -q -p gemini-token-conformance --bench load -- --tokens "$tokens" --base-url "$url" --key "$key" 2>/dev/null
+    load_rows "$http_url" "$http_key"
     echo
-    echo "## The official Python SDK, same emulator, same config"
+    echo "## Load over HTTPS: the same, against the emulator's --tls mode"
     echo
-    echo '| way | concurrency | tokens/s | p50 µs | p99 µs | |'
-    echo '|---|---|---|---|---|---|'
-    bench/python/run.sh --base-url "$url" --key "$key" --tokens "$((tokens / 4))" 2>/dev/null | grep -v '^[0-9]* tokens per row'
-    bench/python/run.sh --prepare-only --tokens 2000 2>/dev/null
+    load_rows "$https_url" "$https_key" "$ca"
+    echo
+    echo "## Cold start over HTTPS: process start to exit, the token printed ($runs runs each)"
+    echo
+    bench/coldstart.sh --base-url "$https_url" --key "$https_key" --ca-cert "$ca" --runs "$runs" \
+        --json "$work/coldstart.json" 2>/dev/null
+    echo
+    echo "## The Python SDK's own cost per create(), no network"
+    echo
+    tests/sdk/python/.venv/bin/python bench/python/bench.py --prepare-only --tokens 2000 2>/dev/null
     echo
     echo "## Peak RSS of \`gemini-token mint --emulator\`"
     echo
@@ -63,3 +126,7 @@ for path in sorted(glob.glob("target/criterion/*/new/estimates.json")):
     print(f"- {name}: {median / 1000:.2f} µs" if median >= 1000 else f"- {name}: {median:.0f} ns")
 PY
 } | tee "$out"
+
+bench/python/.venv/bin/python bench/python/plot.py "$csv" "$work/coldstart.json" "$charts"
+cp "$csv" bench/results-load.csv
+echo "charts: $charts/load.svg, $charts/coldstart.svg; load rows: bench/results-load.csv" >&2

@@ -6,18 +6,24 @@ Mints N tokens with `client.auth_tokens.create` (sync, one at a time) and with
 Rust load generator uses, and prints rows in the same Markdown table format:
 tokens/s, p50/p99 latency, and this process's peak RSS.
 
-Usage: bench.py --base-url URL --key KEY [--tokens N] [--concurrency 1,16,64]
+Usage: bench.py --base-url URL --key KEY [--tokens N] [--concurrency 1,4,16,64] [--csv FILE]
+Over HTTPS the SDK trusts the emulator's CA through SSL_CERT_FILE (its httpx and
+requests transports both read it); each row also shows the TLS handshakes it cost, read
+from the emulator's /emulator/stats.
 Also: bench.py --prepare-only [--tokens N]: the SDK's own time per create() before
 any network I/O (its HTTP call is replaced by a stub that answers at once).
 """
 
 import argparse
 import asyncio
+import json
+import os
 import resource
+import ssl
 import statistics
 import sys
 import time
-
+import urllib.request
 import warnings
 
 from google import genai
@@ -58,25 +64,52 @@ def percentile(samples, p):
     return samples[round((len(samples) - 1) * p)]
 
 
-def row(way, concurrency, elapsed, latencies):
+class Counter:
+    """The emulator's connections (TLS handshakes over HTTPS), each read over a
+    connection of its own (urllib closes it), which is left out."""
+
+    def __init__(self, base_url, csv):
+        self.url = base_url + "/emulator/stats"
+        self.https = base_url.startswith("https://")
+        self.context = ssl.create_default_context(cafile=os.environ.get("SSL_CERT_FILE")) if self.https else None
+        self.csv = csv
+
+    def now(self):
+        with urllib.request.urlopen(self.url, context=self.context) as answer:
+            stats = json.load(answer)
+        return stats["handshakes"] if self.https else stats["connections"]
+
+
+def row(counter, way, concurrency, elapsed, latencies, opened):
+    per_second = len(latencies) / elapsed
+    p50, p99 = percentile(latencies, 0.5) * 1e6, percentile(latencies, 0.99) * 1e6
+    handshakes = opened if counter.https else "—"
     print(
-        f"| {way} | {concurrency} | {len(latencies) / elapsed:.0f} | "
-        f"{percentile(latencies, 0.5) * 1e6:.0f} | {percentile(latencies, 0.99) * 1e6:.0f} | — |",
+        f"| {way} | {concurrency} in flight | {per_second:.0f} | {p50:.0f} | {p99:.0f} | — | {opened} | {handshakes} |",
         flush=True,
     )
+    if counter.csv:
+        protocol = "https" if counter.https else "http"
+        with open(counter.csv, "a") as f:
+            f.write(
+                f"{protocol},{way},{concurrency},{per_second:.1f},{p50:.1f},{p99:.1f},,{opened},"
+                f"{opened if counter.https else 0}\n"
+            )
 
 
-def run_sync(client, tokens):
+def run_sync(client, tokens, counter):
     latencies = []
+    before = counter.now()
     started = time.perf_counter()
     for _ in range(tokens):
         t = time.perf_counter()
         client.auth_tokens.create(config=config())
         latencies.append(time.perf_counter() - t)
-    row("google-genai sync", "1 thread", time.perf_counter() - started, latencies)
+    elapsed = time.perf_counter() - started
+    row(counter, "google-genai sync", 1, elapsed, latencies, counter.now() - before - 1)
 
 
-async def run_async(client, tokens, tasks):
+async def run_async(client, tokens, tasks, counter):
     latencies = []
 
     async def worker(n):
@@ -85,9 +118,11 @@ async def run_async(client, tokens, tasks):
             await client.aio.auth_tokens.create(config=config())
             latencies.append(time.perf_counter() - t)
 
+    before = counter.now()
     started = time.perf_counter()
-    await asyncio.gather(*(worker(tokens // tasks) for _ in range(tasks)))
-    row("google-genai async", f"{tasks} task(s)", time.perf_counter() - started, latencies)
+    await asyncio.gather(*(worker(tokens // tasks + (i < tokens % tasks)) for i in range(tasks)))
+    elapsed = time.perf_counter() - started
+    row(counter, "google-genai async", tasks, elapsed, latencies, counter.now() - before - 1)
 
 
 def prepare_only(tokens):
@@ -115,7 +150,8 @@ def main():
     parser.add_argument("--base-url")
     parser.add_argument("--key")
     parser.add_argument("--tokens", type=int, default=1000)
-    parser.add_argument("--concurrency", default="1,16,64")
+    parser.add_argument("--concurrency", default="1,4,16,64")
+    parser.add_argument("--csv")
     parser.add_argument("--prepare-only", action="store_true")
     args = parser.parse_args()
     if args.prepare_only:
@@ -128,9 +164,10 @@ def main():
         http_options={"base_url": args.base_url, "api_version": "v1alpha"},
     )
     print(f"{args.tokens} tokens per row, google-genai {genai.__version__}, against {args.base_url}")
-    run_sync(client, args.tokens)
+    counter = Counter(args.base_url, args.csv)
+    run_sync(client, args.tokens, counter)
     for tasks in (int(c) for c in args.concurrency.split(",")):
-        asyncio.run(run_async(client, args.tokens, tasks))
+        asyncio.run(run_async(client, args.tokens, tasks, counter))
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"peak RSS of this process: {peak_kib} KiB")
 

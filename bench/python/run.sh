@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Makes a venv with the official google-genai SDK (from PyPI) and runs bench.py.
-# Usage: bench/python/run.sh --base-url URL --key KEY [--tokens N]
+# Runs bench.py with the official google-genai SDK at the version tests/sdk pins (its
+# venv, made by tests/sdk/python/setup.sh from PyPI when missing or stale).
+# Usage: bench/python/run.sh --base-url URL --key KEY [--tokens N] [--csv FILE]
+#        (over HTTPS, export SSL_CERT_FILE=the emulator's CA first)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-if [ ! -x "$here/.venv/bin/python" ]; then
-    python3 -m venv "$here/.venv"
-    "$here/.venv/bin/pip" install -q -r "$here/requirements.txt"
-fi
-exec "$here/.venv/bin/python" "$here/bench.py" "$@"
+sdk="$here/../../tests/sdk/python"
+"$sdk/setup.sh" >&2
+exec "$sdk/.venv/bin/python" "$here/bench.py" "$@"
