@@ -27,8 +27,9 @@
 //! of an error. Only fields that cannot carry them are: numbers, names of this
 //! crate's enums, core's own fixed phrases, and Google's status and reason, which
 //! the parser has already scrubbed of the key (`ApiError` holds no key). The token's
-//! name is never read here. `crates/core/tests/tracing.rs` checks this with a server
-//! that echoes the key into every string it sends.
+//! name is never read here. `tests/tests/tracing.rs` (the conformance suite, with
+//! `--features tracing`) checks this with a server that echoes the key into every
+//! string it sends.
 
 #[cfg(feature = "tracing")]
 pub(crate) use on::{failed, mint, minted};
