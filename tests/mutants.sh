@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Mutation testing with cargo-mutants (`cargo install cargo-mutants --locked`): each
+# mutant of a crate's code must make one of the chosen test packages fail.
+#
+#   tests/mutants.sh [core|reqwest|ureq|emulator|all] [cargo-mutants options...]
+#
+#   core      core's mutants against core's tests, the conformance suite, the CLI and
+#             the emulator (issue 15's command); about 30 s a mutant, hours in all
+#   reqwest   the async client's mutants against its tests and the conformance suite
+#   ureq      the blocking client's, likewise
+#   emulator  the emulator's mutants against its tests and the conformance suite
+#   all       the four, one after the other
+#
+# Options after the first argument go to cargo-mutants, for instance `-f
+# crates/core/src/retry.rs` (one file), `-F 'parse_rfc3339'` (functions matching a
+# regex), `--list` (what would be run), `-j 2` (parallel builds). MUTANTS_JOBS sets
+# `-j` (default 1). Results go to target/mutants/<which>/mutants.out (caught.txt,
+# missed.txt, unviable.txt, timeout.txt, and a log per mutant); the summary line is
+# printed at the end. Exclusions of equivalent mutants, with the reasons, are in
+# .cargo/mutants.toml.
+#
+# Not run by .ci/run: it takes far too long. Run it before resolving an issue that
+# changes core, and record the figures in docs/reliability.md.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+which="${1:-core}"
+shift || true
+
+run() {
+    local name=$1
+    shift
+    local out="target/mutants/$name"
+    mkdir -p "$out"
+    echo "== cargo mutants $* (results in $out/mutants.out)"
+    # cargo-mutants exits 2 when mutants were missed and 3 on timeouts: report, go on.
+    cargo mutants "$@" -j "${MUTANTS_JOBS:-1}" -o "$out" "${extra[@]}" 2>&1 |
+        tee "$out/run.log" || true
+    echo "== $name: $(grep -E 'mutants tested' "$out/run.log" | tail -1)"
+}
+
+extra=("$@")
+case "$which" in
+core | all)
+    run core -p gemini-token-core \
+        --test-package gemini-token-core --test-package gemini-token-conformance \
+        --test-package gemini-token-cli --test-package gemini-token-emulator
+    ;;&
+reqwest | all)
+    run reqwest -p gemini-token-reqwest \
+        --test-package gemini-token-reqwest --test-package gemini-token-conformance
+    ;;&
+ureq | all)
+    run ureq -p gemini-token-ureq \
+        --test-package gemini-token-ureq --test-package gemini-token-conformance
+    ;;&
+emulator | all)
+    run emulator -p gemini-token-emulator \
+        --test-package gemini-token-emulator --test-package gemini-token-conformance
+    ;;&
+core | reqwest | ureq | emulator | all) ;;
+*)
+    echo "usage: tests/mutants.sh [core|reqwest|ureq|emulator|all] [cargo-mutants options...]" >&2
+    exit 64
+    ;;
+esac
