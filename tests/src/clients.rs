@@ -53,7 +53,9 @@ impl Settings {
         }
     }
 
-    fn apply<C: BuildClient>(&self) -> Result<C, Error> {
+    /// A client of type `C` (`gemini_token_reqwest::Client`, `gemini_token_ureq::Client`)
+    /// built from these settings.
+    pub fn build<C: BuildClient>(&self) -> Result<C, Error> {
         let key = gemini_token_core::ApiKey::new(self.key.as_str())?;
         let builder = ClientBuilder::<C>::new(key, KeySource::Given)
             .base_url(self.base_url.as_str())
@@ -76,10 +78,10 @@ pub fn mint(
 ) -> Result<AuthToken, Error> {
     match flavor {
         Flavor::Blocking => settings
-            .apply::<gemini_token_ureq::Client>()?
+            .build::<gemini_token_ureq::Client>()?
             .create(config),
         Flavor::Async => {
-            let client = settings.apply::<gemini_token_reqwest::Client>()?;
+            let client = settings.build::<gemini_token_reqwest::Client>()?;
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()

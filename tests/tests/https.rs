@@ -90,3 +90,73 @@ fn root_certificates_that_cannot_be_read_are_refused_when_built() {
         }
     }
 }
+
+/// Concurrent mints over one client: each connection is set up once and reused, so
+/// the TLS handshakes the emulator sees are bounded by the mints in flight, not by the
+/// tokens. (ureq keeps only 3 idle connections per host unless told otherwise: with
+/// more threads, nearly every token paid a new handshake.) ureq opens a connection
+/// only when none is idle: at most one per thread. hyper, under reqwest, also races a
+/// new connection against a busy one being freed, and pools the loser: at most one
+/// more per mint in flight, once, while the pool warms up.
+#[test]
+fn concurrent_mints_cost_no_more_handshakes_than_mints_in_flight() {
+    const IN_FLIGHT: usize = 8;
+    const EACH: usize = 8;
+    let config = CreateAuthTokenConfig::new();
+
+    let emulator = Emulator::builder().tls().start().unwrap();
+    let client = trusting(&emulator)
+        .build::<gemini_token_ureq::Client>()
+        .unwrap();
+    let start = std::sync::Barrier::new(IN_FLIGHT);
+    std::thread::scope(|scope| {
+        for _ in 0..IN_FLIGHT {
+            scope.spawn(|| {
+                start.wait();
+                for _ in 0..EACH {
+                    client.create(&config).unwrap();
+                }
+            });
+        }
+    });
+    assert_eq!(emulator.tokens().len(), IN_FLIGHT * EACH);
+    let handshakes = emulator.handshakes();
+    assert!(
+        (1..=IN_FLIGHT as u64).contains(&handshakes),
+        "ureq: {handshakes} handshakes for {} tokens, {IN_FLIGHT} at a time",
+        IN_FLIGHT * EACH
+    );
+
+    let emulator = Emulator::builder().tls().start().unwrap();
+    let client = trusting(&emulator)
+        .build::<gemini_token_reqwest::Client>()
+        .unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let tasks: Vec<_> = (0..IN_FLIGHT)
+            .map(|_| {
+                let client = client.clone();
+                let config = config.clone();
+                tokio::spawn(async move {
+                    for _ in 0..EACH {
+                        client.create(&config).await.unwrap();
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+    });
+    assert_eq!(emulator.tokens().len(), IN_FLIGHT * EACH);
+    let handshakes = emulator.handshakes();
+    assert!(
+        (1..=2 * IN_FLIGHT as u64).contains(&handshakes),
+        "reqwest: {handshakes} handshakes for {} tokens, {IN_FLIGHT} at a time",
+        IN_FLIGHT * EACH
+    );
+}

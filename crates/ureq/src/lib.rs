@@ -150,6 +150,10 @@ impl BuildClient for Client {
     }
 }
 
+/// Idle connections an agent this crate builds keeps (all to the one host it mints
+/// at), so that as many threads minting at once reuse their connections.
+const IDLE_CONNECTIONS: usize = 64;
+
 /// [`Transport`] over a `ureq::Agent`: blocking work inside `async fn`s.
 ///
 /// **Do not await it on an async runtime.** Its futures block the thread that polls
@@ -188,7 +192,13 @@ impl BuildTransport for UreqTransport {
                     .timeout_connect(Some(options.connect_timeout))
                     .timeout_global(Some(options.timeout))
                     .max_redirects(0)
-                    .http_status_as_error(false),
+                    .http_status_as_error(false)
+                    // ureq keeps 3 idle connections per host by default: a fourth
+                    // thread minting at once then opens a new connection (over HTTPS a
+                    // new TLS handshake) for nearly every token. Keep one per thread
+                    // of a busy backend; idle ones still close after 15 s.
+                    .max_idle_connections(IDLE_CONNECTIONS)
+                    .max_idle_connections_per_host(IDLE_CONNECTIONS),
                 options,
             )?
             .build(),
