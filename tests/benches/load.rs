@@ -321,6 +321,11 @@ fn peak_rss_kib() -> u64 {
 }
 
 fn main() {
+    // One TLS setup for every way: rustls on ring, as the emulator, the floor and
+    // gemini-token-ureq use. A reqwest client built without a TLS configuration of its
+    // own (the bare baseline's) takes the process default; without one it would take
+    // aws-lc-rs.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let args = args();
     let mut emulator = None;
     let (base_url, key, roots) = match (&args.base_url, &args.key) {
