@@ -7,6 +7,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -17,17 +18,24 @@ use time::OffsetDateTime;
 
 /// Serves each answer in `answers` to one connection, in order, on 127.0.0.1.
 fn serve(answers: Vec<Vec<u8>>) -> String {
+    serve_timed(answers).0
+}
+
+/// [`serve`], telling when each connection was accepted.
+fn serve_timed(answers: Vec<Vec<u8>>) -> (String, mpsc::Receiver<Instant>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
+    let (accepted, times) = mpsc::channel();
     thread::spawn(move || {
         for answer in answers {
             let Ok((stream, _)) = listener.accept() else {
                 return;
             };
+            let _ = accepted.send(Instant::now());
             answer_one(stream, &answer);
         }
     });
-    url
+    (url, times)
 }
 
 fn answer_one(stream: TcpStream, answer: &[u8]) {
@@ -132,19 +140,22 @@ fn default_times_are_counted_from_the_clock() {
 #[test]
 fn the_wait_a_server_asks_for_is_slept() {
     let busy = r#"{"error":{"code":429,"message":"slow down","status":"RESOURCE_EXHAUSTED",
-        "details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"0.3s"}]}}"#;
+        "details":[{"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"1.5s"}]}}"#;
     let first = format!(
         "HTTP/1.1 429 Too Many Requests\r\ncontent-type: application/json\r\n\
          content-length: {}\r\nconnection: close\r\n\r\n{busy}",
         busy.len()
     );
-    let url = serve(vec![first.into_bytes(), with_length(&token_body(40))]);
+    let (url, accepted) = serve_timed(vec![first.into_bytes(), with_length(&token_body(40))]);
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let started = Instant::now();
     let token = runtime
         .block_on(client(&url, CAP, RetryPolicy::default()).create(&CreateAuthTokenConfig::new()))
         .unwrap();
-    // A sleep lasts at least as long as asked: a lower bound, never flaky.
-    assert!(started.elapsed() >= Duration::from_millis(300));
+    // The second attempt waited for the delay asked, counted from the first
+    // connection: a sleep lasts at least as long as asked, so this never fails
+    // spuriously, while without the sleep the gap is a few milliseconds.
+    let first_at = accepted.recv().unwrap();
+    let second_at = accepted.recv().unwrap();
+    assert!(second_at - first_at >= Duration::from_millis(1500));
     assert_eq!(token.secret().len(), 40 - r#"{"name":""}"#.len());
 }
