@@ -119,3 +119,22 @@ fn the_body_prefix_keeps_exactly_the_limit_and_no_more() {
         "a".repeat(509)
     );
 }
+
+#[test]
+fn a_field_violation_reads_its_field_and_description() {
+    let body = br#"{"error":{"code":400,"message":"bad","status":"INVALID_ARGUMENT","details":[
+        {"@type":"type.googleapis.com/google.rpc.BadRequest","fieldViolations":[
+            {"field":"bidiGenerateContentSetup.model","description":"unknown model"}]}]}}"#;
+    let error = match parser().parse(&answer(400, body)) {
+        Err(Error::Api(error)) => error,
+        other => panic!("want an API error, got {other:?}"),
+    };
+    let violations: Vec<(&str, &str)> = error
+        .field_violations()
+        .map(|v| (v.field(), v.description()))
+        .collect();
+    assert_eq!(
+        violations,
+        [("bidiGenerateContentSetup.model", "unknown model")]
+    );
+}

@@ -159,3 +159,34 @@ fn the_wait_a_server_asks_for_is_slept() {
     assert!(second_at - first_at >= Duration::from_millis(1500));
     assert_eq!(token.secret().len(), 40 - r#"{"name":""}"#.len());
 }
+
+/// Without a TLS feature only plain HTTP to this machine works, and the client says so
+/// when it is built (`cargo test -p gemini-token-reqwest --no-default-features`).
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+#[test]
+fn without_a_tls_feature_https_is_refused_when_built() {
+    let build = |base: &str, pem: Option<&str>| {
+        let mut builder =
+            Client::builder(ApiKey::new("AIzaSy-transport-edges").unwrap()).base_url(base);
+        if let Some(pem) = pem {
+            builder = builder.root_certificates(pem);
+        }
+        match builder.build() {
+            Ok(_) => None,
+            Err(Error::Config(e)) => Some((e.path().to_owned(), e.message().to_owned())),
+            Err(other) => panic!("want a config error, got {other:?}"),
+        }
+    };
+    let why = "HTTPS needs the `rustls` or `native-tls` feature of gemini-token-reqwest; \
+               without either only plain HTTP to this machine works";
+    assert_eq!(
+        build("https://example.com", None),
+        Some(("base_url".to_owned(), why.to_owned()))
+    );
+    let pem = "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n";
+    assert_eq!(
+        build("http://127.0.0.1:1", Some(pem)),
+        Some(("root_certificates".to_owned(), why.to_owned()))
+    );
+    assert_eq!(build("http://127.0.0.1:1", None), None);
+}
