@@ -254,3 +254,16 @@ fn the_live_url_prefix_is_built_byte_for_byte() {
         format!("ws://[::1]:9/ws/google.ai.generativelanguage.v1alpha.{method}")
     );
 }
+
+#[test]
+fn an_endpoint_keeps_its_base_url_and_version_as_given() {
+    let endpoint = Endpoint::new("http://127.0.0.1:8080/", "v1beta").unwrap();
+    assert_eq!(endpoint.base_url(), "http://127.0.0.1:8080/");
+    assert_eq!(endpoint.api_version(), "v1beta");
+    assert_eq!(endpoint.url(), "http://127.0.0.1:8080/v1beta/auth_tokens");
+    let default = Endpoint::default();
+    assert_eq!(
+        (default.base_url(), default.api_version()),
+        ("https://generativelanguage.googleapis.com", "v1alpha")
+    );
+}
