@@ -234,3 +234,16 @@ fn root_certificates_must_hold_a_pem_certificate_block() {
         Some(pem.as_bytes())
     );
 }
+
+#[test]
+fn lock_modes_serialize_as_the_sdks_lock_additional_fields() {
+    use gemini_token_core::Lock;
+    assert_eq!(serde_json::to_value(Lock::All).unwrap(), Value::Null);
+    assert_eq!(serde_json::to_value(Lock::SetFields).unwrap(), json!([]));
+    let and = Lock::set_fields_and(["temperature"]).unwrap();
+    assert_eq!(serde_json::to_value(&and).unwrap(), json!(["generationConfig.temperature"]));
+    for lock in [Lock::All, Lock::SetFields, and] {
+        let text = serde_json::to_string(&lock).unwrap();
+        assert_eq!(serde_json::from_str::<Lock>(&text).unwrap(), lock, "{text}");
+    }
+}

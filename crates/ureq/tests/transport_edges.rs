@@ -12,7 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use gemini_token_ureq::{
-    ApiKey, Client, CreateAuthTokenConfig, Error, RetryPolicy, TransportErrorKind,
+    ApiKey, Client, CreateAuthTokenConfig, Error, HttpOptions, RetryPolicy, TransportErrorKind,
 };
 use time::OffsetDateTime;
 
@@ -32,13 +32,25 @@ fn serve_timed(answers: Vec<Vec<u8>>) -> (String, mpsc::Receiver<Instant>) {
                 return;
             };
             let _ = accepted.send(Instant::now());
-            answer_one(stream, &answer);
+            answer_one(stream, &answer, Duration::ZERO);
         }
     });
     (url, times)
 }
 
-fn answer_one(stream: TcpStream, answer: &[u8]) {
+/// Serves `answer` to one connection, `delay` after reading the request.
+fn serve_late(delay: Duration, answer: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    thread::spawn(move || {
+        if let Ok((stream, _)) = listener.accept() {
+            answer_one(stream, &answer, delay);
+        }
+    });
+    url
+}
+
+fn answer_one(stream: TcpStream, answer: &[u8], delay: Duration) {
     let mut reader = BufReader::new(stream);
     let mut length = 0;
     loop {
@@ -55,6 +67,7 @@ fn answer_one(stream: TcpStream, answer: &[u8]) {
     }
     let mut body = vec![0; length];
     reader.read_exact(&mut body).unwrap();
+    thread::sleep(delay);
     let mut stream = reader.into_inner();
     let _ = stream.write_all(answer);
     let _ = stream.flush();
@@ -187,4 +200,19 @@ fn without_a_tls_feature_https_is_refused_when_built() {
         Some(("root_certificates".to_owned(), why.to_owned()))
     );
     assert_eq!(build("http://127.0.0.1:1", None), None);
+}
+
+#[test]
+fn a_configs_timeout_replaces_the_clients_for_its_request() {
+    // The client waits 20 s; the config 300 ms; the server answers after 3 s.
+    let url = serve_late(Duration::from_secs(3), with_length(&token_body(40)));
+    let config = CreateAuthTokenConfig::new().http_options(HttpOptions::new().timeout(300u64));
+    let result = client(&url, CAP, RetryPolicy::none()).create(&config);
+    match result {
+        Err(Error::Transport(e)) => {
+            assert_eq!(e.kind(), TransportErrorKind::Timeout);
+            assert_eq!(e.to_string(), "no answer within 300ms");
+        }
+        other => panic!("want a timeout, got {other:?}"),
+    }
 }
