@@ -76,9 +76,12 @@ load_rows() { # URL KEY [CA]
     echo
     echo '| way | in flight | tokens/s | p50 µs | p99 µs | | connections | TLS handshakes |'
     echo '|---|---|---|---|---|---|---|---|'
-    SSL_CERT_FILE="${3:-}" bench/python/run.sh --base-url "$1" --key "$2" --tokens "$sdk_tokens" \
+    # An empty SSL_CERT_FILE is a file the SDK cannot open: set the CA only over HTTPS.
+    local ca_env=()
+    [ -n "${3:-}" ] && ca_env=(SSL_CERT_FILE="$3" NODE_EXTRA_CA_CERTS="$3")
+    env "${ca_env[@]}" bench/python/run.sh --base-url "$1" --key "$2" --tokens "$sdk_tokens" \
         --csv "$csv" 2>/dev/null | grep -v '^[0-9]* tokens per row'
-    NODE_EXTRA_CA_CERTS="${3:-}" node bench/node/bench.mjs --base-url "$1" --key "$2" \
+    env "${ca_env[@]}" node bench/node/bench.mjs --base-url "$1" --key "$2" \
         --tokens "$sdk_tokens" --csv "$csv" 2>/dev/null | grep -v '^[0-9]* tokens per row'
 }
 
