@@ -130,6 +130,7 @@ for path in sorted(glob.glob("target/criterion/*/new/estimates.json")):
 PY
 } | tee "$out"
 
-bench/python/.venv/bin/python bench/python/plot.py "$csv" "$work/coldstart.json" "$charts"
 cp "$csv" bench/results-load.csv
+cp "$work/coldstart.json" bench/results-coldstart.json
+bench/python/.venv/bin/python bench/python/plot.py "$csv" "$work/coldstart.json" "$charts"
 echo "charts: $charts/load.svg, $charts/coldstart.svg; load rows: bench/results-load.csv" >&2
