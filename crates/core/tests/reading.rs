@@ -277,3 +277,15 @@ fn a_voice_name_expands_flat_and_nested() {
         json!({"bidiGenerateContentSetup": {"generationConfig": {"speechConfig": voice}}})
     );
 }
+
+#[test]
+fn a_suggestion_allows_one_edit_in_three_letters() {
+    let lock = |name: &str| refusal(&format!(r#"{{"lock_additional_fields": ["{name}"]}}"#)).2;
+    // 9 letters: 3 edits allowed; `tempratur` is 2 from `temperature`.
+    assert_eq!(
+        lock("tempratur"),
+        "unknown field name `tempratur` (did you mean `temperature`?)"
+    );
+    // 8 letters: 2 edits allowed; `tmpratur` is 3 away.
+    assert_eq!(lock("tmpratur"), "unknown field name `tmpratur`");
+}
