@@ -241,7 +241,10 @@ fn lock_modes_serialize_as_the_sdks_lock_additional_fields() {
     assert_eq!(serde_json::to_value(Lock::All).unwrap(), Value::Null);
     assert_eq!(serde_json::to_value(Lock::SetFields).unwrap(), json!([]));
     let and = Lock::set_fields_and(["temperature"]).unwrap();
-    assert_eq!(serde_json::to_value(&and).unwrap(), json!(["generationConfig.temperature"]));
+    assert_eq!(
+        serde_json::to_value(&and).unwrap(),
+        json!(["generationConfig.temperature"])
+    );
     for lock in [Lock::All, Lock::SetFields, and] {
         let text = serde_json::to_string(&lock).unwrap();
         assert_eq!(serde_json::from_str::<Lock>(&text).unwrap(), lock, "{text}");
