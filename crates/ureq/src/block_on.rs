@@ -38,37 +38,29 @@ pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
 mod tests {
     use super::*;
 
-    /// A future that is pending once and wakes itself from another thread.
-    struct PendingOnce(bool);
-
-    impl Future for PendingOnce {
-        type Output = &'static str;
-
-        fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-            if self.0 {
-                return Poll::Ready("done");
-            }
-            self.0 = true;
-            let waker = cx.waker().clone();
-            thread::spawn(move || waker.wake());
-            Poll::Pending
-        }
+    /// A future that is pending once and wakes itself from another thread, by value
+    /// or by reference.
+    struct PendingOnce {
+        polled: bool,
+        by_ref: bool,
     }
 
-    /// A future that is pending once and wakes itself by reference from another
-    /// thread.
-    struct PendingOnceByRef(bool);
-
-    impl Future for PendingOnceByRef {
-        type Output = &'static str;
+    impl Future for PendingOnce {
+        type Output = bool;
 
         fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-            if self.0 {
-                return Poll::Ready("woken by reference");
+            if self.polled {
+                return Poll::Ready(self.by_ref);
             }
-            self.0 = true;
-            let waker = cx.waker().clone();
-            thread::spawn(move || waker.wake_by_ref());
+            self.polled = true;
+            let (waker, by_ref) = (cx.waker().clone(), self.by_ref);
+            thread::spawn(move || {
+                if by_ref {
+                    waker.wake_by_ref();
+                } else {
+                    waker.wake();
+                }
+            });
             Poll::Pending
         }
     }
@@ -76,7 +68,12 @@ mod tests {
     #[test]
     fn runs_ready_and_pending_futures() {
         assert_eq!(block_on(async { 1 + 1 }), 2);
-        assert_eq!(block_on(PendingOnce(false)), "done");
-        assert_eq!(block_on(PendingOnceByRef(false)), "woken by reference");
+        for by_ref in [false, true] {
+            let pending = PendingOnce {
+                polled: false,
+                by_ref,
+            };
+            assert_eq!(block_on(pending), by_ref);
+        }
     }
 }
