@@ -41,10 +41,10 @@ fn check_one_name(name: &str) {
                 "`{wire}` from `{name}`"
             );
         }
-        Err(message) if name.is_empty() => assert!(!message.is_empty()),
-        Err(message) => assert!(
-            message.contains(&format!("`{name}`")),
-            "the refusal of `{name}` does not quote it: {message}"
+        Err(error) if name.is_empty() => assert!(!error.message().is_empty()),
+        Err(error) => assert!(
+            error.message().contains(&format!("`{name}`")),
+            "the refusal of `{name}` does not quote it: {error}"
         ),
     }
 }
