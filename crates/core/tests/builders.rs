@@ -10,10 +10,9 @@ use std::time::Duration;
 use gemini_token_core::setup::{
     FunctionDeclaration, PrebuiltVoiceConfig, SpeechConfig, Tool, VoiceConfig,
 };
-use gemini_token_core::transport::{BuildClient, ClientParts};
 use gemini_token_core::{
-    ApiKey, ClientBuilder, CreateAuthTokenConfig, Endpoint, Error, HttpOptions, KeySource,
-    LiveConnectConfig, LiveConnectConstraints, RetryPolicy, prepare,
+    ApiKey, CreateAuthTokenConfig, Endpoint, HttpOptions, LiveConnectConfig,
+    LiveConnectConstraints, RetryPolicy, prepare,
 };
 use serde_json::{Value, json};
 use time::macros::datetime;
@@ -194,45 +193,6 @@ fn a_configs_timeout_is_the_prepared_requests_timeout() {
     )
     .unwrap();
     assert_eq!(plain.timeout(), None);
-}
-
-/// A transport crate's client reduced to what it was built with.
-#[derive(Debug)]
-struct Parts(ClientParts<()>);
-
-impl BuildClient for Parts {
-    type Http = ();
-    fn build_client(parts: ClientParts<()>) -> Result<Self, Error> {
-        Ok(Parts(parts))
-    }
-}
-
-#[test]
-fn root_certificates_must_hold_a_pem_certificate_block() {
-    let build = |pem: &str| {
-        ClientBuilder::<Parts>::new(ApiKey::new("AIzaSy-builders").unwrap(), KeySource::Given)
-            .root_certificates(pem)
-            .build()
-    };
-    // Longer than the block's first line, so that every window of it is compared.
-    let no_block = "-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n";
-    match build(no_block) {
-        Err(Error::Config(e)) => assert_eq!(
-            (e.path(), e.message()),
-            (
-                "root_certificates",
-                "holds no PEM certificate: give CA certificates as \
-                 `-----BEGIN CERTIFICATE-----` blocks"
-            )
-        ),
-        other => panic!("want a config error, got {other:?}"),
-    }
-    let pem = "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n";
-    let Parts(parts) = build(pem).unwrap();
-    assert_eq!(
-        parts.options.root_certificates.as_deref(),
-        Some(pem.as_bytes())
-    );
 }
 
 #[test]

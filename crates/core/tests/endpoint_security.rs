@@ -317,3 +317,31 @@ fn settings_a_callers_http_client_cannot_take_are_refused_by_name() {
         std::time::Duration::from_secs(1)
     );
 }
+
+#[test]
+fn root_certificates_must_hold_a_pem_certificate_block() {
+    let build = |pem: &str| {
+        ClientBuilder::<Parts>::new(key(), KeySource::Given)
+            .root_certificates(pem)
+            .build()
+    };
+    // Longer than the block's first line, so that every window of it is compared.
+    let no_block = "-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n";
+    match build(no_block) {
+        Err(Error::Config(e)) => assert_eq!(
+            (e.path(), e.message()),
+            (
+                "root_certificates",
+                "holds no PEM certificate: give CA certificates as \
+                 `-----BEGIN CERTIFICATE-----` blocks"
+            )
+        ),
+        other => panic!("want a config error, got {other:?}"),
+    }
+    let pem = "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n";
+    let Parts(parts) = build(pem).unwrap();
+    assert_eq!(
+        parts.options.root_certificates.as_deref(),
+        Some(pem.as_bytes())
+    );
+}
