@@ -75,6 +75,7 @@
 #![forbid(unsafe_code)]
 
 mod block_on;
+mod errors;
 mod tls;
 
 use std::time::Duration;
@@ -85,6 +86,8 @@ use gemini_token_core::transport::{
 };
 use http::{Request, Response};
 use time::OffsetDateTime;
+
+use errors::transport_error;
 
 pub use gemini_token_core::*;
 #[doc(no_inline)]
@@ -257,58 +260,4 @@ impl Transport for UreqTransport {
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc()
     }
-}
-
-/// What a failed TLS handshake is called, whichever library failed it.
-const TLS_FAILED: &str =
-    "the TLS handshake failed: is the server's certificate signed by a trusted authority?";
-
-/// A ureq error as a [`TransportError`].
-fn transport_error(error: ureq::Error, timeout: Duration) -> TransportError {
-    use ureq::Error as E;
-    let (kind, message) = match &error {
-        E::Timeout(_) => (
-            TransportErrorKind::Timeout,
-            format!("no answer within {timeout:?}"),
-        ),
-        E::HostNotFound | E::ConnectionFailed => (
-            TransportErrorKind::Connect,
-            "could not connect to the token service".to_owned(),
-        ),
-        E::Io(io) if matches!(io.kind(), std::io::ErrorKind::ConnectionRefused) => (
-            TransportErrorKind::Connect,
-            "could not connect to the token service".to_owned(),
-        ),
-        E::Io(io)
-            if matches!(
-                io.kind(),
-                std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
-            ) =>
-        {
-            (
-                TransportErrorKind::Timeout,
-                format!("no answer within {timeout:?}"),
-            )
-        }
-        // rustls reports a refused certificate as invalid data on the stream.
-        E::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
-            (TransportErrorKind::Connect, TLS_FAILED.to_owned())
-        }
-        E::Tls(_) => (TransportErrorKind::Connect, TLS_FAILED.to_owned()),
-        #[cfg(feature = "native-tls")]
-        E::NativeTls(_) => (TransportErrorKind::Connect, TLS_FAILED.to_owned()),
-        E::Io(_) | E::Protocol(_) | E::BodyStalled => (
-            TransportErrorKind::Io,
-            "the connection failed during the exchange".to_owned(),
-        ),
-        E::TooManyRedirects | E::RedirectFailed => (
-            TransportErrorKind::Redirected,
-            "the answer was a redirect".to_owned(),
-        ),
-        _ => (
-            TransportErrorKind::Other,
-            "the HTTP exchange failed".to_owned(),
-        ),
-    };
-    TransportError::new(kind, message).with_source(error)
 }
