@@ -17,32 +17,9 @@
 
 use std::time::{Duration, Instant};
 
-use gemini_token_conformance::bare::{BarePost, Setup};
-use gemini_token_core::{
-    ApiKey, CreateAuthTokenConfig, Endpoint, LiveConnectConfig, LiveConnectConstraints, Lock,
-    RetryPolicy,
-};
+use gemini_token_conformance::bare::{BarePost, Setup, typical_config};
+use gemini_token_core::{ApiKey, Endpoint, RetryPolicy};
 use gemini_token_emulator::Emulator;
-use gemini_token_reqwest::setup::Modality;
-
-fn config() -> CreateAuthTokenConfig {
-    CreateAuthTokenConfig::new()
-        .uses(1)
-        .expire_in(time::Duration::minutes(30))
-        .new_session_expire_in(time::Duration::minutes(1))
-        .constraints(
-            LiveConnectConstraints::new()
-                .model("gemini-live-2.5-flash-preview")
-                .config(
-                    LiveConnectConfig::new()
-                        .system_instruction("You are a friendly tutor. Answer in French.")
-                        .response_modalities(vec![Modality::Audio])
-                        .temperature(0.7)
-                        .speech_config("Kore"),
-                ),
-        )
-        .lock(Lock::SetFields)
-}
 
 fn median(samples: &mut [Duration]) -> Duration {
     samples.sort_unstable();
@@ -56,7 +33,7 @@ fn main() {
 
     let emulator = Emulator::start().unwrap();
     let key = ApiKey::new(emulator.key()).unwrap();
-    let config = config();
+    let config = typical_config();
     let endpoint = Endpoint::new(emulator.base_url(), "v1alpha").unwrap();
     // The bytes the clients send, for the bare posts to send too.
     let bare = BarePost::new(&config, &endpoint, &key).unwrap();

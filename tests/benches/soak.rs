@@ -14,7 +14,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use gemini_token_core::{ApiKey, CreateAuthTokenConfig, RetryPolicy};
+use gemini_token_conformance::bare::typical_config;
+use gemini_token_core::{ApiKey, RetryPolicy};
 use gemini_token_emulator::{Emulator, Fault};
 
 const ASYNC_TASKS: usize = 64;
@@ -43,12 +44,7 @@ fn main() {
         .filter_map(|a| a.parse::<usize>().ok());
     let async_tokens = counts.next().unwrap_or(20_000);
     let blocking_tokens = counts.next().unwrap_or(2_000);
-    let config = Arc::new(
-        CreateAuthTokenConfig::from_json(include_bytes!(
-            "../../crates/core/benches/fixtures/typical.json"
-        ))
-        .unwrap(),
-    );
+    let config = Arc::new(typical_config());
     let retry = RetryPolicy::default()
         .with_initial_delay(Duration::from_millis(10))
         .with_max_attempts(4);

@@ -13,6 +13,15 @@ use std::time::Duration;
 use gemini_token_core::{ApiKey, CreateAuthTokenConfig, Endpoint, prepare};
 use ureq::http;
 
+/// The config every bench mints: the fixture `crates/core/benches/fixtures/typical.json`
+/// (a model, a system instruction, three generation settings, the set fields locked).
+pub fn typical_config() -> CreateAuthTokenConfig {
+    CreateAuthTokenConfig::from_json(include_bytes!(
+        "../../crates/core/benches/fixtures/typical.json"
+    ))
+    .unwrap_or_else(|e| panic!("the typical fixture: {e}"))
+}
+
 /// One request's bytes, prepared once, to post again and again.
 #[derive(Debug, Clone)]
 pub struct BarePost {
