@@ -15,6 +15,7 @@ use crate::request::{Endpoint, PreparedConfig, prepare_with};
 use crate::retry::{Retry, RetryPolicy, StopReason};
 use crate::token::AuthToken;
 use crate::trace;
+use crate::transport::last_prepared::LastPrepared;
 use crate::transport::{Limits, Transport};
 
 /// What every client is configured with, whatever its transport. Built with
@@ -124,8 +125,8 @@ pub trait BuildTransport: Transport + Sized {
 /// `TokenClient<ReqwestTransport>`). Cheap to clone: clones share the transport and
 /// its connection pool.
 ///
-/// Each call of [`create`](Self::create) checks and serializes the config once, then
-/// prepares the request as of the transport's clock, sends it, reads the answer and,
+/// Each call of [`create`](Self::create) checks and serializes the config once (or
+/// reuses what it made of an equal config the call before), then prepares the request as of the transport's clock, sends it, reads the answer and,
 /// on a transient failure, waits as the [`RetryPolicy`] says and tries again
 /// (preparing anew, so durations count from the new attempt). The error returned is
 /// the last attempt's.
@@ -139,6 +140,7 @@ struct Shared<T> {
     api_key: ApiKey,
     key_source: KeySource,
     options: ClientOptions,
+    last_prepared: LastPrepared,
 }
 
 impl<T> Clone for TokenClient<T> {
@@ -203,14 +205,20 @@ impl<T: Transport> TokenClient<T> {
                 api_key: parts.api_key,
                 key_source: parts.key_source,
                 options: parts.options,
+                last_prepared: LastPrepared::default(),
             }),
         }
     }
 
     /// Mints a token for `config`, retrying transient failures as the
     /// [`RetryPolicy`] says.
+    ///
+    /// The client keeps the last config it checked and serialized, so minting from
+    /// the same config again costs what [`create_prepared`](Self::create_prepared)
+    /// does.
     pub async fn create(&self, config: &CreateAuthTokenConfig) -> Result<AuthToken, Error> {
-        self.create_prepared(&PreparedConfig::new(config)?).await
+        let prepared = self.shared.last_prepared.get(config)?;
+        self.create_prepared(&prepared).await
     }
 
     /// Mints a token for a config checked and serialized once ([`PreparedConfig`]):
@@ -229,10 +237,10 @@ impl<T: Transport> TokenClient<T> {
             ..
         } = &*self.shared;
         let started = transport.now();
+        let mut now = started;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let now = transport.now();
             let prepared =
                 prepare_with(config, &options.endpoint, api_key, now).inspect_err(|error| {
                     trace::failed(attempt, error, Retry::Stop(StopReason::NotTransient));
@@ -261,6 +269,8 @@ impl<T: Transport> TokenClient<T> {
                 Retry::After(delay) => transport.sleep(delay).await,
                 Retry::Stop(_) => return Err(error),
             }
+            // Each attempt is prepared as of its own start, after the wait.
+            now = transport.now();
         }
     }
 

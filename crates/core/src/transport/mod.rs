@@ -71,6 +71,7 @@
 
 mod client;
 mod error;
+mod last_prepared;
 
 pub use async_trait::async_trait;
 pub use client::{BuildClient, BuildTransport, ClientOptions, ClientParts, TokenClient};
