@@ -22,8 +22,8 @@ use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use gemini_token_conformance::bare::{BarePost, Setup};
-use gemini_token_core::{ApiKey, CreateAuthTokenConfig, Endpoint, PreparedConfig, RetryPolicy};
+use gemini_token_conformance::bare::{BarePost, Setup, typical_config};
+use gemini_token_core::{ApiKey, Endpoint, PreparedConfig, RetryPolicy};
 use gemini_token_emulator::Emulator;
 
 struct Args {
@@ -72,15 +72,6 @@ fn args() -> Args {
     args
 }
 
-/// The typical config of the issue: a model, a system instruction, three generation
-/// settings, the set fields locked.
-pub fn typical() -> CreateAuthTokenConfig {
-    CreateAuthTokenConfig::from_json(include_bytes!(
-        "../../crates/core/benches/fixtures/typical.json"
-    ))
-    .unwrap()
-}
-
 /// The emulator's connection counters, read without counting the reads.
 struct Counters {
     emulator: Option<Emulator>,
@@ -104,6 +95,15 @@ impl Counters {
             get("handshakes") - tls * self.probes.get(),
         )
     }
+}
+
+/// A client's throughput over its baseline's: the median of the paired runs, and
+/// their interquartile range.
+#[derive(Clone, Copy)]
+struct Ratio {
+    median: f64,
+    low: f64,
+    high: f64,
 }
 
 /// What one run measured.
@@ -241,7 +241,21 @@ impl Table<'_> {
         run
     }
 
+    /// Runs `way` once, untimed, with enough tokens to open every connection its pool
+    /// will keep: the alternations then compare steady states, not which way happened
+    /// to pay its TLS handshakes in a quieter moment. The connections it opens still
+    /// count in the row.
+    fn warm_up(&self, way: &mut dyn FnMut(usize) -> Run, in_flight: usize) -> Run {
+        let mut run = self.counted(way, in_flight * 4);
+        run.latencies.clear();
+        run.elapsed = Duration::ZERO;
+        run
+    }
+
     /// Alternates `baseline` and `client`, `repeats` times each, and prints both rows.
+    /// The ratio is the median of the `repeats` paired ratios (each client run against
+    /// the baseline run just before it), printed with their interquartile range: the
+    /// pairs share the machine's load, the medians ignore a pair that did not.
     fn compare(
         &mut self,
         in_flight: usize,
@@ -250,22 +264,34 @@ impl Table<'_> {
         (name, mut client): (&str, Way<'_>),
         pooled: bool,
     ) {
-        let (mut base_runs, mut client_runs) = (Vec::new(), Vec::new());
+        let (mut base_runs, mut client_runs) = (
+            vec![self.warm_up(&mut baseline, in_flight)],
+            vec![self.warm_up(&mut client, in_flight)],
+        );
+        let mut ratios = Vec::with_capacity(self.repeats);
         for _ in 0..self.repeats {
-            base_runs.push(self.counted(&mut baseline, self.tokens / self.repeats));
-            client_runs.push(self.counted(&mut client, self.tokens / self.repeats));
+            let base = self.counted(&mut baseline, self.tokens / self.repeats);
+            let run = self.counted(&mut client, self.tokens / self.repeats);
+            ratios.push(run.per_second() / base.per_second());
+            base_runs.push(base);
+            client_runs.push(run);
         }
+        ratios.sort_by(f64::total_cmp);
+        let quartile = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
+        let ratio = Ratio {
+            median: quartile(0.5),
+            low: quartile(0.25),
+            high: quartile(0.75),
+        };
         let (mut base, mut run) = (Run::merge(base_runs), Run::merge(client_runs));
-        let baseline = base.per_second();
         self.row(base_name, in_flight, unit, &mut base, None, true);
-        self.row(name, in_flight, unit, &mut run, Some(baseline), pooled);
+        self.row(name, in_flight, unit, &mut run, Some(ratio), pooled);
     }
 
     /// Runs `way` `repeats` times and prints its row.
     fn alone(&mut self, name: &str, in_flight: usize, unit: &str, mut way: Way<'_>) {
-        let runs = (0..self.repeats)
-            .map(|_| self.counted(&mut way, self.tokens / self.repeats))
-            .collect();
+        let mut runs = vec![self.warm_up(&mut way, in_flight)];
+        runs.extend((0..self.repeats).map(|_| self.counted(&mut way, self.tokens / self.repeats)));
         self.row(name, in_flight, unit, &mut Run::merge(runs), None, true);
     }
 
@@ -275,11 +301,12 @@ impl Table<'_> {
         in_flight: usize,
         unit: &str,
         run: &mut Run,
-        baseline: Option<f64>,
+        ratio: Option<Ratio>,
         pooled: bool,
     ) {
-        let ratio = baseline.map(|b| run.per_second() / b);
-        let ratio_text = ratio.map_or("—".to_owned(), |r| format!("{r:.3}"));
+        let ratio_text = ratio.map_or("—".to_owned(), |r| {
+            format!("{:.3} ({:.3}–{:.3})", r.median, r.low, r.high)
+        });
         let (p50, p99) = (
             run.percentile(0.5).as_secs_f64() * 1e6,
             run.percentile(0.99).as_secs_f64() * 1e6,
@@ -304,7 +331,7 @@ impl Table<'_> {
             "{},{way},{in_flight},{:.1},{p50:.1},{p99:.1},{},{},{}",
             self.protocol,
             run.per_second(),
-            ratio.map_or(String::new(), |r| format!("{r:.4}")),
+            ratio.map_or(String::new(), |r| format!("{:.4}", r.median)),
             run.connections,
             run.handshakes,
         );
@@ -357,7 +384,7 @@ fn main() {
     };
     let tokens = args.tokens;
     let key = ApiKey::new(key).unwrap();
-    let config = Arc::new(typical());
+    let config = Arc::new(typical_config());
     let endpoint = Endpoint::new(&base_url, "v1alpha").unwrap();
     let bare = Arc::new(BarePost::new(&config, &endpoint, &key).unwrap());
     let timeout = gemini_token_core::DEFAULT_TIMEOUT;
@@ -410,12 +437,13 @@ fn main() {
         .unwrap();
 
     println!(
-        "{tokens} tokens per row ({} runs alternating with the baseline), typical config, \
+        "{tokens} tokens per row ({} runs alternating with the baseline, after an untimed \
+         warm-up of 4 tokens per request in flight), typical config, \
          against {base_url}",
         args.repeats
     );
     println!(
-        "| way | in flight | tokens/s | p50 µs | p99 µs | tokens/s vs bare | connections | TLS handshakes |"
+        "| way | in flight | tokens/s | p50 µs | p99 µs | tokens/s vs bare: median of pairs (IQR) | connections | TLS handshakes |"
     );
     println!("|---|---|---|---|---|---|---|---|");
 
