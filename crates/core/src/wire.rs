@@ -155,6 +155,9 @@ pub(crate) fn write_tail(
     Ok(out)
 }
 
+/// Room for everything [`write_body`] writes before the tail.
+const HEAD_CAPACITY: usize = 128;
+
 /// The body, in the REST API's key order: `expireTime`, `newSessionExpireTime`,
 /// `uses`, then the config's `tail` (setup and mask).
 pub(crate) fn write_body(
@@ -162,7 +165,10 @@ pub(crate) fn write_body(
     uses: Option<u32>,
     tail: &[u8],
 ) -> Result<Vec<u8>, serde_json::Error> {
-    let mut out = Vec::with_capacity(96 + tail.len());
+    // The head is at most 122 bytes (two 30-byte timestamps with their names, a
+    // ten-digit `uses`, braces and commas): room for it and the tail, so that the body
+    // is never copied to grow. 96 was short by a realloc and a copy per token.
+    let mut out = Vec::with_capacity(HEAD_CAPACITY + tail.len());
     out.push(b'{');
     for (name, time) in [
         ("expireTime", times.expire),
