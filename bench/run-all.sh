@@ -7,9 +7,11 @@
 #     process of its own, with the connections / TLS handshakes each row cost;
 #   - cold start over HTTPS (bench/coldstart.sh: hyperfine, peak RSS) of
 #     `gemini-token mint`, a minimal program on each client crate, and the SDKs;
+#   - instructions per token under callgrind, each client beside its bare baseline
+#     (bench/instructions.sh): the measure the machine's load does not move;
 #   - the peak RSS of `gemini-token mint --emulator`, the dependency budget, and the
 #     core's criterion benches.
-# Installs what it needs on a fresh machine: hyperfine (Debian), the SDKs at the
+# Installs what it needs on a fresh machine: hyperfine and valgrind (Debian), the SDKs at the
 # versions tests/sdk pins (PyPI, npm), matplotlib in bench/python/.venv (PyPI).
 # Usage: bench/run-all.sh [TOKENS]   (default 2000 per Rust row, a quarter per SDK row)
 set -euo pipefail
@@ -23,8 +25,8 @@ charts=docs/benchmarks
 work=$(mktemp -d)
 
 # --- what the run needs ------------------------------------------------------------
-if ! command -v hyperfine >/dev/null; then
-    apt-get update -qq && apt-get install -y -qq hyperfine >/dev/null
+if ! command -v hyperfine >/dev/null || ! command -v valgrind >/dev/null; then
+    apt-get update -qq && apt-get install -y -qq hyperfine valgrind >/dev/null
 fi
 tests/sdk/python/setup.sh >&2
 tests/sdk/node/setup.sh >&2
@@ -102,6 +104,10 @@ load_rows() { # URL KEY [CA]
     echo
     bench/coldstart.sh --base-url "$https_url" --key "$https_key" --ca-cert "$ca" --runs "$runs" \
         --json "$work/coldstart.json" 2>/dev/null
+    echo
+    echo "## Instructions per token (callgrind), client and bare side by side"
+    echo
+    bench/instructions.sh 2>/dev/null
     echo
     echo "## The Python SDK's own cost per create(), no network"
     echo
