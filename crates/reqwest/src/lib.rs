@@ -245,3 +245,34 @@ fn transport_error(error: reqwest::Error, timeout: Duration) -> TransportError {
     };
     TransportError::new(kind, message).with_source(error.without_url())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(transport: &ReqwestTransport, uri: &str) -> Result<String, TransportError> {
+        let uri: Uri = uri.parse().expect("a URI");
+        transport.url(&uri).map(String::from)
+    }
+
+    #[test]
+    fn each_uri_becomes_its_own_url_and_the_first_is_kept() {
+        let transport = ReqwestTransport::new(reqwest::Client::new());
+        let first = "https://generativelanguage.googleapis.com/v1alpha/auth_tokens";
+        let other = "http://127.0.0.1:8080/v1beta/auth_tokens";
+        assert_eq!(url(&transport, first).unwrap(), first);
+        assert_eq!(url(&transport, other).unwrap(), other);
+        assert_eq!(url(&transport, first).unwrap(), first);
+        let kept = transport.url.get().map(|(uri, url)| (uri.to_string(), url.to_string()));
+        assert_eq!(kept, Some((first.to_owned(), first.to_owned())));
+    }
+
+    #[test]
+    fn a_uri_that_is_no_url_is_refused() {
+        let transport = ReqwestTransport::new(reqwest::Client::new());
+        let error = url(&transport, "/v1alpha/auth_tokens").unwrap_err();
+        assert_eq!(error.kind(), TransportErrorKind::Other);
+        assert_eq!(error.to_string(), "the request's URL is not valid");
+        assert!(transport.url.get().is_none(), "nothing kept");
+    }
+}
