@@ -263,7 +263,10 @@ mod tests {
         assert_eq!(url(&transport, first).unwrap(), first);
         assert_eq!(url(&transport, other).unwrap(), other);
         assert_eq!(url(&transport, first).unwrap(), first);
-        let kept = transport.url.get().map(|(uri, url)| (uri.to_string(), url.to_string()));
+        let kept = transport
+            .url
+            .get()
+            .map(|(uri, url)| (uri.to_string(), url.to_string()));
         assert_eq!(kept, Some((first.to_owned(), first.to_owned())));
     }
 
