@@ -2,10 +2,18 @@
 # Mutation testing with cargo-mutants (`cargo install cargo-mutants --locked`): each
 # mutant of a crate's code must make one of the chosen test packages fail.
 #
-#   tests/mutants.sh [core|reqwest|ureq|emulator|all] [cargo-mutants options...]
+#   tests/mutants.sh [core|core-quick|core-tracing|reqwest|ureq|emulator|all] [options...]
 #
 #   core      core's mutants against core's tests, the conformance suite, the CLI and
 #             the emulator (issue 15's command); about 30 s a mutant, hours in all
+#   core-quick  the same verdicts in about a third of the time, in two passes: first
+#             against core's unit tests and its integration tests less the two property
+#             files, two mutants at a time; then `core` with `--iterate`, which tests
+#             again only what the first pass did not catch. A mutant is caught when any
+#             test fails, and the first pass's tests are among the second's, so the
+#             outcome is the one `core` would give.
+#   core-tracing  the `tracing` feature's code (trace.rs's `on` module), which only the
+#             tracing tests reach, with the feature on
 #   reqwest   the async client's mutants against its tests and the conformance suite
 #   ureq      the blocking client's, likewise
 #   emulator  the emulator's mutants against its tests and the conformance suite
@@ -40,11 +48,28 @@ run() {
 }
 
 extra=("$@")
+core_packages=(--test-package gemini-token-core --test-package gemini-token-conformance
+    --test-package gemini-token-cli --test-package gemini-token-emulator)
 case "$which" in
 core | all)
-    run core -p gemini-token-core \
-        --test-package gemini-token-core --test-package gemini-token-conformance \
-        --test-package gemini-token-cli --test-package gemini-token-emulator
+    # `on::` is trace.rs's tracing code, compiled only with the feature: core-tracing.
+    run core -p gemini-token-core "${core_packages[@]}" --exclude-re 'on::'
+    ;;&
+core-quick)
+    quick=(--cargo-test-arg=--lib)
+    for test in crates/core/tests/*.rs; do
+        case "$(basename "$test" .rs)" in
+        properties | fuzz) ;;
+        *) quick+=("--cargo-test-arg=--test=$(basename "$test" .rs)") ;;
+        esac
+    done
+    MUTANTS_JOBS="${MUTANTS_JOBS:-2}" run core -p gemini-token-core \
+        --test-package gemini-token-core "${quick[@]}" --exclude-re 'on::'
+    run core -p gemini-token-core "${core_packages[@]}" --exclude-re 'on::' --iterate
+    ;;
+core-tracing | all)
+    run core-tracing -p gemini-token-core --features gemini-token-conformance/tracing \
+        --test-package gemini-token-conformance --cargo-test-arg=--test=tracing -F 'on::'
     ;;&
 reqwest | all)
     run reqwest -p gemini-token-reqwest \
@@ -58,9 +83,9 @@ emulator | all)
     run emulator -p gemini-token-emulator \
         --test-package gemini-token-emulator --test-package gemini-token-conformance
     ;;&
-core | reqwest | ureq | emulator | all) ;;
+core | core-tracing | reqwest | ureq | emulator | all) ;;
 *)
-    echo "usage: tests/mutants.sh [core|reqwest|ureq|emulator|all] [cargo-mutants options...]" >&2
+    echo "usage: tests/mutants.sh [core|core-quick|core-tracing|reqwest|ureq|emulator|all] [cargo-mutants options...]" >&2
     exit 64
     ;;
 esac

@@ -289,3 +289,23 @@ fn a_suggestion_allows_one_edit_in_three_letters() {
     // 8 letters: 2 edits allowed; `tmpratur` is 3 away.
     assert_eq!(lock("tmpratur"), "unknown field name `tmpratur`");
 }
+
+#[test]
+fn serde_reads_a_config_as_from_json_does() {
+    let json = r#"{"uses": 2, "expire_time": "+30m", "lock_additional_fields": []}"#;
+    let read: CreateAuthTokenConfig = serde_json::from_str(json).unwrap();
+    assert_eq!(
+        read,
+        CreateAuthTokenConfig::from_json(json.as_bytes()).unwrap()
+    );
+    assert_eq!(
+        read,
+        CreateAuthTokenConfig::new()
+            .uses(2)
+            .expire_in(time::Duration::minutes(30))
+            .lock(gemini_token_core::Lock::SetFields)
+    );
+    let refused = serde_json::from_str::<CreateAuthTokenConfig>(r#"{"uses": -1}"#).unwrap_err();
+    let expected = CreateAuthTokenConfig::from_json(br#"{"uses": -1}"#).unwrap_err();
+    assert_eq!(refused.to_string(), expected.to_string());
+}

@@ -162,3 +162,16 @@ fn duration_units_add_up_exactly() {
         "`1ms1s`: units must go from largest to smallest"
     );
 }
+
+#[test]
+fn a_sign_before_a_duration_says_which_way() {
+    use gemini_token_core::TokenTime;
+    assert_eq!(
+        TokenTime::parse("+90s").unwrap(),
+        TokenTime::In(Duration::seconds(90))
+    );
+    assert_eq!(
+        TokenTime::parse("-90s").unwrap(),
+        TokenTime::In(Duration::seconds(-90))
+    );
+}
