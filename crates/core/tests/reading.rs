@@ -309,3 +309,35 @@ fn serde_reads_a_config_as_from_json_does() {
     let expected = CreateAuthTokenConfig::from_json(br#"{"uses": -1}"#).unwrap_err();
     assert_eq!(refused.to_string(), expected.to_string());
 }
+
+#[test]
+fn the_field_is_the_last_key_of_the_path_without_its_index() {
+    let field = |json: &str| {
+        let error = CreateAuthTokenConfig::from_json(json.as_bytes()).unwrap_err();
+        (error.path().to_owned(), error.field().to_owned())
+    };
+    assert_eq!(
+        field(r#"{"live_connect_constraints": {"config": {"temperature": "hot"}}}"#),
+        (
+            "live_connect_constraints.config.temperature".to_owned(),
+            "temperature".to_owned()
+        )
+    );
+    assert_eq!(
+        field(
+            r#"{"live_connect_constraints": {"config": {"tools": [{}, {"function_declarations": 5}]}}}"#
+        ),
+        (
+            "live_connect_constraints.config.tools[1].function_declarations".to_owned(),
+            "function_declarations".to_owned()
+        )
+    );
+    assert_eq!(
+        field(r#"{"lock_additional_fields": ["a", 5]}"#).1,
+        "lock_additional_fields"
+    );
+    assert_eq!(
+        field(r#"{"uses": -1}"#),
+        ("uses".to_owned(), "uses".to_owned())
+    );
+}
