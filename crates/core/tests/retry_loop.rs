@@ -406,7 +406,7 @@ fn the_client_shows_its_options_and_hides_its_key() {
     let shown = format!("{client:?}");
     assert!(
         shown.starts_with(
-            "TokenClient { transport: \"retry_loop::Fake\", api_key: ApiKey([redacted]), \
+            "TokenClient { transport: \"api::retry_loop::Fake\", api_key: ApiKey([redacted]), \
              key_source: Given, options: ClientOptions {"
         ),
         "{shown}"

@@ -61,6 +61,8 @@ pub(crate) fn transport_error(error: ureq::Error, timeout: Duration) -> Transpor
 }
 
 #[cfg(test)]
+// A test stops at the first case its expectation does not hold for.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use std::error::Error as _;
     use std::io::{Error as IoError, ErrorKind};

@@ -40,6 +40,8 @@ impl LastPrepared {
 }
 
 #[cfg(test)]
+// A test stops at the first config its expectation does not hold for.
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::error::ConfigErrorKind;
