@@ -175,3 +175,12 @@ fn a_sign_before_a_duration_says_which_way() {
         TokenTime::In(Duration::seconds(-90))
     );
 }
+
+#[test]
+fn a_parse_error_says_what_is_wrong_and_what_is_allowed() {
+    let error = gemini_token_core::TokenTime::parse("+soon").unwrap_err();
+    let expected = "`+soon` is not `+` followed by a duration such as 30m, 1h30m, 90s or \
+                    1500ms (units h, m, s, ms, us, ns)";
+    assert_eq!(error.message(), expected);
+    assert_eq!(error.to_string(), expected);
+}
