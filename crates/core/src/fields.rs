@@ -92,13 +92,13 @@ pub(crate) const fn camel_len(snake: &str) -> usize {
     len
 }
 
-/// `snake`'s camelCase form, as serde writes it: each `_` dropped and the letter after
-/// it upper-cased.
+/// `snake`'s camelCase form, as serde writes it (each `_` dropped, the letter after it
+/// upper-cased), in [`camel_len`] bytes: a shorter `N` is an out-of-bounds build error.
 pub(crate) const fn camel_bytes<const N: usize>(snake: &str) -> [u8; N] {
     let bytes = snake.as_bytes();
     let mut out = [0; N];
     let (mut i, mut o, mut upper) = (0, 0, false);
-    while i < bytes.len() && o < N {
+    while i < bytes.len() {
         if bytes[i] == b'_' {
             upper = true;
         } else {

@@ -184,3 +184,16 @@ fn a_parse_error_says_what_is_wrong_and_what_is_allowed() {
     assert_eq!(error.message(), expected);
     assert_eq!(error.to_string(), expected);
 }
+
+#[test]
+fn instants_and_durations_are_written_as_they_are_read() {
+    use gemini_token_core::formats::{format_duration, format_rfc3339};
+    assert_eq!(
+        format_rfc3339(datetime!(2025-05-01 02:00:00.5 +02:00)).as_deref(),
+        Some("2025-05-01T00:00:00.500Z")
+    );
+    assert_eq!(format_rfc3339(datetime!(-0001-01-01 00:00 UTC)), None);
+    assert_eq!(format_duration(Duration::minutes(90)), "1h30m");
+    assert_eq!(format_duration(Duration::milliseconds(-1500)), "-1s500ms");
+    assert_eq!(format_duration(Duration::ZERO), "0s");
+}
