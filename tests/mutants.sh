@@ -7,13 +7,13 @@
 #   core      core's mutants against core's tests, the conformance suite, the CLI and
 #             the emulator (issue 15's command); about 30 s a mutant, hours in all
 #   core-quick  the same verdicts in about a third of the time, in two passes: first
-#             against core's unit tests and its integration tests less the two property
-#             files, two mutants at a time; then `core` with `--iterate`, which tests
+#             against core's unit tests and its API test binary (not the property tests),
+#             two mutants at a time; then `core` with `--iterate`, which tests
 #             again only what the first pass did not catch. A mutant is caught when any
 #             test fails, and the first pass's tests are among the second's, so the
 #             outcome is the one `core` would give.
-#   core-tracing  the `tracing` feature's code (trace.rs's `on` module), which only the
-#             tracing tests reach, with the feature on
+#   core-tracing  trace.rs, left out of the runs above: its `on` module (the `tracing`
+#             feature) against the tracing tests, its `off` module without the feature
 #   reqwest   the async client's mutants against its tests and the conformance suite
 #   ureq      the blocking client's, likewise
 #   emulator  the emulator's mutants against its tests and the conformance suite
@@ -52,24 +52,26 @@ core_packages=(--test-package gemini-token-core --test-package gemini-token-conf
     --test-package gemini-token-cli --test-package gemini-token-emulator)
 case "$which" in
 core | all)
-    # `on::` is trace.rs's tracing code, compiled only with the feature: core-tracing.
-    run core -p gemini-token-core "${core_packages[@]}" --exclude-re 'on::'
+    # trace.rs's code is compiled with the `tracing` feature or without it, never
+    # both: core-tracing runs it.
+    run core -p gemini-token-core "${core_packages[@]}" -e crates/core/src/trace.rs
     ;;&
 core-quick)
-    quick=(--cargo-test-arg=--lib)
-    for test in crates/core/tests/*.rs; do
-        case "$(basename "$test" .rs)" in
-        properties | fuzz) ;;
-        *) quick+=("--cargo-test-arg=--test=$(basename "$test" .rs)") ;;
-        esac
-    done
+    # Pass 1 builds and runs only core's unit tests and its API test binary.
     MUTANTS_JOBS="${MUTANTS_JOBS:-2}" run core -p gemini-token-core \
-        --test-package gemini-token-core "${quick[@]}" --exclude-re 'on::'
-    run core -p gemini-token-core "${core_packages[@]}" --exclude-re 'on::' --iterate
+        --test-package gemini-token-core --cargo-arg=--lib --cargo-arg=--test=api \
+        -e crates/core/src/trace.rs
+    run core -p gemini-token-core "${core_packages[@]}" -e crates/core/src/trace.rs --iterate
     ;;
 core-tracing | all)
-    run core-tracing -p gemini-token-core --features gemini-token-conformance/tracing \
-        --test-package gemini-token-conformance --cargo-test-arg=--test=tracing -F 'on::'
+    # With the feature, its `on` module against the tracing tests; without it, the
+    # empty `off` module against core's tests. A mutant counts as caught in the run
+    # that compiles it.
+    run core-tracing -p gemini-token-core -f crates/core/src/trace.rs \
+        --features gemini-token-conformance/tracing \
+        --test-package gemini-token-conformance --cargo-test-arg=--test=tracing
+    run core-tracing-off -p gemini-token-core -f crates/core/src/trace.rs \
+        --test-package gemini-token-core
     ;;&
 reqwest | all)
     run reqwest -p gemini-token-reqwest \
