@@ -206,6 +206,12 @@ fn no_debug_shows_credentials_or_header_values() {
     }
     assert!(format!("{options:?}").contains("https://[redacted]@proxy.example/x"));
     assert!(format!("{options:?}").contains("proxy-authorization"));
+    assert_eq!(
+        format!("{prepared:?}"),
+        "PreparedConfig { expire_time: None, new_session_expire_time: None, uses: None, \
+         tail: \"\", base_url: Some(\"https://[redacted]@proxy.example/x\"), \
+         api_version: None, headers: [(\"proxy-authorization\", Sensitive)], timeout: None }"
+    );
     // The header is still sent as given.
     assert_eq!(
         request.request().headers()["proxy-authorization"],

@@ -86,3 +86,12 @@ fn every_path_the_maximal_setup_sends_is_a_lockable_name() {
     want.sort_unstable();
     assert_eq!(top, want);
 }
+
+#[test]
+fn a_lock_path_shows_and_serializes_as_the_camel_case_path_it_sends() {
+    let path = LockPath::parse("generation_config.speech_config.voice_config").unwrap();
+    let camel = "generationConfig.speechConfig.voiceConfig";
+    assert_eq!(path.as_str(), camel);
+    assert_eq!(path.to_string(), camel);
+    assert_eq!(serde_json::to_value(&path).unwrap(), Value::from(camel));
+}
