@@ -253,6 +253,8 @@ mod tests {
             "s",
             ".5s",
             "-1s",
+            // u64's parser takes a `+`; the protobuf form does not.
+            "+5s",
             "1.s5",
             "1.0000000001s",
             "99999999999999999999s",
