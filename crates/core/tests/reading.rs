@@ -288,6 +288,12 @@ fn a_suggestion_allows_one_edit_in_three_letters() {
     );
     // 8 letters: 2 edits allowed; `tmpratur` is 3 away.
     assert_eq!(lock("tmpratur"), "unknown field name `tmpratur`");
+    // Letters too many in front count one each: `xxxmodel` is 3 from `model`.
+    assert_eq!(lock("xxxmodel"), "unknown field name `xxxmodel`");
+    assert_eq!(
+        lock("xxmodel"),
+        "unknown field name `xxmodel` (did you mean `model`?)"
+    );
 }
 
 #[test]
