@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use gemini_token_core::setup::{
-    FunctionDeclaration, PrebuiltVoiceConfig, SpeechConfig, Tool, VoiceConfig,
+    Content, FunctionDeclaration, Part, PrebuiltVoiceConfig, SpeechConfig, Tool, VoiceConfig,
 };
 use gemini_token_core::{
     ApiKey, CreateAuthTokenConfig, Endpoint, HttpOptions, LiveConnectConfig,
@@ -209,4 +209,16 @@ fn lock_modes_serialize_as_the_sdks_lock_additional_fields() {
         let text = serde_json::to_string(&lock).unwrap();
         assert_eq!(serde_json::from_str::<Lock>(&text).unwrap(), lock, "{text}");
     }
+}
+
+#[test]
+fn text_becomes_a_user_content_of_one_text_part() {
+    let part = Part::new().text("Be terse.");
+    assert_eq!(Part::from("Be terse."), part);
+    assert_eq!(Part::from("Be terse.".to_owned()), part);
+    let content = Content::new().parts(vec![part.clone()]).role("user");
+    assert_eq!(Content::from("Be terse."), content);
+    assert_eq!(Content::from("Be terse.".to_owned()), content);
+    assert_eq!(Content::from(part.clone()), content);
+    assert_eq!(Content::from(vec![part]), content);
 }
