@@ -36,18 +36,7 @@ bin=$(cargo bench -p gemini-token-conformance --bench instructions --no-run 2>&1
     exit 1
 }
 
-start_emulator() { # NAME [--tls]
-    local log="$work/$1.log"
-    target/release/gemini-token emulator "${@:2}" >"$log" &
-    pids+=($!)
-    for _ in $(seq 100); do
-        grep -q '^API key:' "$log" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    cat "$log" >&2
-    exit 1
-}
-field() { sed -n "s/^$2: *//p" "$work/$1.log"; }
+. bench/emulators.sh
 
 # Instructions of one run: callgrind's "Collected" total.
 count() { # TOKENS WAY ARGS...

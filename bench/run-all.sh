@@ -45,18 +45,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-start_emulator() { # NAME [--tls]
-    local log="$work/$1.log"
-    target/release/gemini-token emulator "${@:2}" >"$log" &
-    pids+=($!)
-    for _ in $(seq 100); do
-        grep -q '^API key:' "$log" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    cat "$log" >&2
-    exit 1
-}
-field() { sed -n "s/^$2: *//p" "$work/$1.log"; }
+. bench/emulators.sh
 start_emulator http
 start_emulator https --tls
 http_url=$(field http 'base URL')

@@ -15,6 +15,7 @@
 #![allow(clippy::panic, clippy::unwrap_used, missing_docs)]
 
 use gemini_token_conformance::bare::{BarePost, Setup, typical_config};
+use gemini_token_conformance::clients::Settings;
 use gemini_token_core::{ApiKey, Endpoint, PreparedConfig, RetryPolicy};
 use gemini_token_emulator::Emulator;
 
@@ -49,7 +50,8 @@ fn main() {
             .ca_certificate_pem()
             .map(|pem| pem.as_bytes().to_vec());
     }
-    let (base_url, key) = (base_url.unwrap(), ApiKey::new(key.unwrap()).unwrap());
+    let (base_url, key_text) = (base_url.unwrap(), key.unwrap());
+    let key = ApiKey::new(key_text.as_str()).unwrap();
     let config = typical_config();
     let once = PreparedConfig::new(&config).unwrap();
     let endpoint = Endpoint::new(&base_url, "v1alpha").unwrap();
@@ -60,28 +62,15 @@ fn main() {
         timeout: Some(gemini_token_core::DEFAULT_TIMEOUT),
     };
 
-    let ureq_client = || {
-        let builder = gemini_token_ureq::Client::builder(key.clone())
-            .base_url(base_url.as_str())
-            .retry(RetryPolicy::none());
-        match &ca {
-            Some(pem) => builder.root_certificates(pem),
-            None => builder,
-        }
-        .build()
-        .unwrap()
+    // The clients as the load bench builds them: no retries, the default timeout.
+    let settings = Settings {
+        retry: RetryPolicy::none(),
+        timeout: gemini_token_core::DEFAULT_TIMEOUT,
+        root_certificates: ca.map(|pem| String::from_utf8(pem).unwrap()),
+        ..Settings::new(&base_url, &key_text)
     };
-    let reqwest_client = || {
-        let builder = gemini_token_reqwest::Client::builder(key.clone())
-            .base_url(base_url.as_str())
-            .retry(RetryPolicy::none());
-        match &ca {
-            Some(pem) => builder.root_certificates(pem),
-            None => builder,
-        }
-        .build()
-        .unwrap()
-    };
+    let ureq_client = || settings.build::<gemini_token_ureq::Client>().unwrap();
+    let reqwest_client = || settings.build::<gemini_token_reqwest::Client>().unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
