@@ -3,12 +3,10 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod support;
-
+use crate::support::parse;
 use gemini_token_emulator::fuzzing::{KEY, serve_bytes};
 use proptest::prelude::*;
 use serde_json::json;
-use support::parse;
 
 fn mint(body: &str, extra: &str) -> String {
     format!(
@@ -19,7 +17,7 @@ fn mint(body: &str, extra: &str) -> String {
 }
 
 /// Splits what the server wrote into its answers, by their Content-Length.
-fn answers(mut output: &[u8]) -> Vec<support::Answer> {
+fn answers(mut output: &[u8]) -> Vec<crate::support::Answer> {
     let mut all = Vec::new();
     while !output.is_empty() {
         let end = output.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;

@@ -3,15 +3,13 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod support;
-
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use crate::support::{KEY, closed_by_server, mint_request, parse, read_answer};
 use gemini_token_emulator::{Emulator, Fault, STATS_PATH};
 use serde_json::json;
-use support::{KEY, closed_by_server, mint_request, parse, read_answer};
 
 /// Generous: how long a test waits for something that should take a fraction of it.
 const PATIENCE: Duration = Duration::from_secs(10);

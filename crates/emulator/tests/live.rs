@@ -5,13 +5,12 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod support;
-
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::{KEY, parse};
 use gemini_token_core::setup::SessionResumptionConfig;
 use gemini_token_core::{
     ApiKey, AuthToken, CreateAuthTokenConfig, Endpoint, LiveConnectConfig, LiveConnectConstraints,
@@ -28,7 +27,6 @@ use gemini_token_emulator::{
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, RootCertStore, StreamOwned};
 use serde_json::{Value, json};
-use support::{KEY, parse};
 use time::OffsetDateTime;
 use time::macros::datetime;
 use tungstenite::client::IntoClientRequest;
@@ -134,7 +132,7 @@ impl Fixture {
     }
 
     /// Sends one HTTP request (with `Connection: close`) and reads the whole answer.
-    fn http(&self, head: &str, body: &[u8]) -> support::Answer {
+    fn http(&self, head: &str, body: &[u8]) -> crate::support::Answer {
         let mut stream = self.stream();
         let mut raw = format!(
             "{head}Host: 127.0.0.1\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",

@@ -5,15 +5,13 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod support;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
+use crate::support::{Answer, KEY, parse};
 use gemini_token_emulator::{Emulator, MASK_INVALID, MASK_MISSES_FIELDS};
 use serde_json::{Value, json};
-use support::{Answer, KEY, parse};
 use time::macros::datetime;
 
 const SETUP: &str = "auth_token.bidi_generate_content_setup";

@@ -2,18 +2,16 @@
 
 #![allow(clippy::panic, clippy::unwrap_used)]
 
-mod support;
-
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::{KEY, mint_request, parse, read_answer};
 use gemini_token_emulator::Emulator;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{CertificateError, ClientConfig, ClientConnection, RootCertStore, StreamOwned};
-use support::{KEY, mint_request, parse, read_answer};
 
 type Tls = StreamOwned<ClientConnection, TcpStream>;
 
