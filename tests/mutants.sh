@@ -2,7 +2,7 @@
 # Mutation testing with cargo-mutants (`cargo install cargo-mutants --locked`): each
 # mutant of a crate's code must make one of the chosen test packages fail.
 #
-#   tests/mutants.sh [core|core-quick|core-tracing|reqwest|ureq|emulator|all] [options...]
+#   tests/mutants.sh [core|core-quick|core-tracing|reqwest|ureq|emulator|emulator-quick|all] [options...]
 #
 #   core      core's mutants against core's tests, the conformance suite, the CLI and
 #             the emulator (issue 15's command); about 30 s a mutant, hours in all
@@ -17,6 +17,9 @@
 #   reqwest   the async client's mutants against its tests and the conformance suite
 #   ureq      the blocking client's, likewise
 #   emulator  the emulator's mutants against its tests and the conformance suite
+#   emulator-quick  the same verdicts as `emulator`, in two passes as core-quick: its
+#             unit tests and its API test binary (tests threaded 8 wide: most of their
+#             time is spent waiting on sockets and timeouts), then `emulator --iterate`
 #   all       the four, one after the other
 #
 # Options after the first argument go to cargo-mutants, for instance `-f
@@ -85,9 +88,15 @@ emulator | all)
     run emulator -p gemini-token-emulator \
         --test-package gemini-token-emulator --test-package gemini-token-conformance
     ;;&
+emulator-quick)
+    RUST_TEST_THREADS=8 MUTANTS_JOBS="${MUTANTS_JOBS:-2}" run emulator -p gemini-token-emulator \
+        --test-package gemini-token-emulator --cargo-arg=--lib --cargo-arg=--test=api
+    run emulator -p gemini-token-emulator \
+        --test-package gemini-token-emulator --test-package gemini-token-conformance --iterate
+    ;;
 core | core-tracing | reqwest | ureq | emulator | all) ;;
 *)
-    echo "usage: tests/mutants.sh [core|core-quick|core-tracing|reqwest|ureq|emulator|all] [cargo-mutants options...]" >&2
+    echo "usage: tests/mutants.sh [core|core-quick|core-tracing|reqwest|ureq|emulator|emulator-quick|all] [cargo-mutants options...]" >&2
     exit 64
     ;;
 esac

@@ -521,5 +521,64 @@ mod tests {
             assert_eq!(value["name"], "auth_tokens/oversized", "{bytes}");
         }
         assert_eq!(oversized_body(10), b"          ");
+        // One byte short of the smallest JSON body: spaces only.
+        assert_eq!(oversized_body(44), [b' '; 44]);
+    }
+
+    #[test]
+    fn each_maximum_is_allowed_and_one_past_it_refused() {
+        let nanosecond = Duration::from_nanos(1);
+        assert_eq!(
+            Fault::live_go_away(Fault::MAX_GO_AWAY),
+            Ok(Fault::LiveGoAway(Fault::MAX_GO_AWAY))
+        );
+        assert_eq!(
+            Fault::live_go_away(Fault::MAX_GO_AWAY + nanosecond).map_err(|e| e.to_string()),
+            Err(
+                "`live-goaway=600000000001ns` is out of range: live-goaway takes 0s to 600s"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            Fault::drip(Fault::MAX_DRIP),
+            Ok(Fault::Drip(Fault::MAX_DRIP))
+        );
+        assert_eq!(
+            Fault::drip(Fault::MAX_DRIP + nanosecond).map_err(|e| e.to_string()),
+            Err("`drip=1000000001ns` is out of range: drip takes 0s to 1s".to_owned())
+        );
+        let longest = "x".repeat(Fault::MAX_CLOSE_REASON);
+        assert_eq!(
+            Fault::live_close(1000, longest.clone()),
+            Ok(Fault::LiveClose {
+                code: 1000,
+                reason: longest
+            })
+        );
+    }
+
+    #[test]
+    fn every_spec_without_a_value() {
+        assert_eq!(Fault::parse("truncate"), Ok(Fault::Truncate));
+        assert_eq!(Fault::parse("html"), Ok(Fault::Html));
+        assert_eq!(Fault::parse("quota"), Ok(Fault::quota_exceeded(None)));
+        // 429 and 503 get Google's bodies; any other status an empty one.
+        assert_eq!(Fault::parse("status=429"), Ok(Fault::quota_exceeded(None)));
+        assert_eq!(
+            Fault::parse("status=500"),
+            Ok(Fault::Status {
+                status: 500,
+                body: String::new(),
+                content_type: google::JSON.to_owned()
+            })
+        );
+        assert_eq!(
+            Fault::parse("live-close").map_err(|e| e.to_string()),
+            Err(
+                "`live-close` needs a close code, such as live-close=1011 or \
+                 live-close=1011:Internal error occurred."
+                    .to_owned()
+            )
+        );
     }
 }

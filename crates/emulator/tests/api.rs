@@ -8,6 +8,7 @@
 
 mod emulator;
 mod fuzzing;
+mod handle;
 mod limits;
 mod live;
 mod proto_json;

@@ -391,3 +391,45 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn heads_and_chunk_lines_up_to_their_limits_are_taken() {
+    let status = |input: &str| parse(&serve_bytes(input.as_bytes())).status;
+    // A head of 15 000 bytes (the limit is 16 KiB).
+    let padding = format!("X-Padding: {}\r\n", "a".repeat(15_000));
+    assert_eq!(status(&mint("{}", &padding)), 200);
+
+    // A chunk size line with 3 000 bytes of extension (the limit is 4 KiB), and one
+    // past the limit.
+    let chunked = |extension: usize| {
+        format!(
+            "POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\n\
+             Transfer-Encoding: chunked\r\n\r\n2;x={}\r\n{{}}\r\n0\r\n\r\n",
+            "e".repeat(extension)
+        )
+    };
+    assert_eq!(status(&chunked(3_000)), 200);
+    let answer = parse(&serve_bytes(chunked(5_000).as_bytes()));
+    assert_eq!(
+        (answer.status, String::from_utf8(answer.body).unwrap()),
+        (400, "bad chunked body".to_owned())
+    );
+    // Trailers count as head: 15 000 bytes of them are taken.
+    let trailers = format!(
+        "POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\n\
+         Transfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\nX-Trailer: {}\r\n\r\n",
+        "t".repeat(15_000)
+    );
+    assert_eq!(status(&trailers), 200);
+}
+
+#[test]
+fn megabytes_of_answers_are_all_returned() {
+    // 7 000 pipelined mints: over a megabyte of answers, all within MAX_OUTPUT.
+    let input = mint("{}", "").repeat(7_000);
+    let output = serve_bytes(input.as_bytes());
+    assert!(output.len() > 1_200_000, "{}", output.len());
+    let answers = answers(&output);
+    assert_eq!(answers.len(), 7_000);
+    assert!(answers.iter().all(|a| a.status == 200));
+}
