@@ -666,3 +666,83 @@ fn http_reason(status: u16) -> &'static str {
         _ => "Status",
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::collections::VecDeque;
+
+    use time::OffsetDateTime;
+
+    use super::*;
+    use crate::server::{Config, Limits};
+
+    /// A peer that sends `input`, then fails its next read with `error`.
+    struct FailingPeer {
+        input: &'static [u8],
+        error: io::ErrorKind,
+        output: Vec<u8>,
+    }
+
+    impl Read for FailingPeer {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.input.is_empty() {
+                return Err(self.error.into());
+            }
+            self.input.read(buf)
+        }
+    }
+
+    impl Write for FailingPeer {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.output.write(buf)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl Transport for FailingPeer {
+        fn set_deadline(&mut self, _deadline: Option<Instant>) {}
+
+        fn tcp(&self) -> Option<&std::net::TcpStream> {
+            None
+        }
+
+        fn close(&mut self, _drain: bool) {}
+    }
+
+    fn served(input: &'static [u8], error: io::ErrorKind) -> String {
+        let shared = Shared::new(Config {
+            keys: vec!["key".to_owned()],
+            clock: Box::new(|| OffsetDateTime::UNIX_EPOCH),
+            faults: VecDeque::new(),
+            random_faults: None,
+            keep_tokens: true,
+            limits: Limits::default(),
+            tls: None,
+        });
+        let mut peer = FailingPeer {
+            input,
+            error,
+            output: Vec::new(),
+        };
+        serve_connection(&mut peer, &shared, &Slot::detached());
+        String::from_utf8(peer.output).unwrap()
+    }
+
+    #[test]
+    fn a_request_cut_by_a_timeout_is_answered_408_and_by_a_reset_not_at_all() {
+        let half = b"POST /v1alpha/auth_tokens HTTP/1.1\r\nContent-Le";
+        let answer = served(half, io::ErrorKind::TimedOut);
+        assert!(
+            answer.starts_with("HTTP/1.1 408 Request Timeout\r\n"),
+            "{answer}"
+        );
+        assert_eq!(served(half, io::ErrorKind::ConnectionReset), "");
+        // Between requests, neither is answered.
+        assert_eq!(served(b"", io::ErrorKind::TimedOut), "");
+        assert_eq!(served(b"", io::ErrorKind::ConnectionReset), "");
+    }
+}

@@ -6,6 +6,7 @@
 //!
 //! One concern: `cargo test -p gemini-token-emulator --test api live::`.
 
+mod connection;
 mod emulator;
 mod fuzzing;
 mod handle;

@@ -433,3 +433,13 @@ fn megabytes_of_answers_are_all_returned() {
     assert_eq!(answers.len(), 7_000);
     assert!(answers.iter().all(|a| a.status == 200));
 }
+
+#[test]
+fn a_head_may_pass_16_kib_while_its_last_bytes_arrive() {
+    // Reads are of 4 KiB: a head of 16 386 bytes has its end just past the fourth.
+    let short = mint("{}", "X-Padding: \r\n");
+    let padding = "p".repeat(16_386 - (short.len() - 2));
+    let request = mint("{}", &format!("X-Padding: {padding}\r\n"));
+    assert_eq!(request.len() - 2, 16_386);
+    assert_eq!(parse(&serve_bytes(request.as_bytes())).status, 200);
+}
