@@ -423,7 +423,8 @@ fn read_chunked_body<'s, T: Transport>(
         let line = read_line(stream, buffer, MAX_CHUNK_LINE, deadline, shared)?;
         let size = line.split(|b| *b == b';').next().unwrap_or_default();
         let size = size.trim_ascii();
-        if size.is_empty() || size.len() > 16 || !size.iter().all(u8::is_ascii_hexdigit) {
+        // An empty size is refused by the parse below; a sign, which it takes, here.
+        if size.len() > 16 || !size.iter().all(u8::is_ascii_hexdigit) {
             return Err(bad());
         }
         let size = usize::from_str_radix(std::str::from_utf8(size).unwrap_or("x"), 16)

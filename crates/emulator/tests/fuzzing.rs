@@ -443,3 +443,20 @@ fn a_head_may_pass_16_kib_while_its_last_bytes_arrive() {
     assert_eq!(request.len() - 2, 16_386);
     assert_eq!(parse(&serve_bytes(request.as_bytes())).status, 200);
 }
+
+#[test]
+fn a_chunk_size_is_up_to_16_hex_digits_without_a_sign() {
+    let status = |size: &str| {
+        let input = format!(
+            "POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\n\
+             Transfer-Encoding: chunked\r\n\r\n{size}\r\n{{}}\r\n0\r\n\r\n"
+        );
+        parse(&serve_bytes(input.as_bytes())).status
+    };
+    assert_eq!(status("2"), 200);
+    assert_eq!(status(&format!("{:016x}", 2)), 200);
+    assert_eq!(status(&format!("{:017x}", 2)), 400);
+    assert_eq!(status("+2"), 400);
+    assert_eq!(status(""), 400);
+    assert_eq!(status("2 ; name=value"), 200);
+}
