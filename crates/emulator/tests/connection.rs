@@ -176,5 +176,27 @@ fn a_body_of_one_mebibyte_needs_no_permit_and_a_larger_one_waits_for_one() {
         .unwrap();
     let waited = waiting.read(&mut [0u8; 16]).map_err(|e| e.kind());
     assert_eq!(waited, Err(std::io::ErrorKind::WouldBlock));
+
+    // Chunked, the same: 1 MiB in all is read at once, one byte more waits.
+    let chunked = |length: usize| {
+        format!(
+            "POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\n\
+             Transfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n{:x}\r\n{}\r\n0\r\n\r\n",
+            length - 2,
+            " ".repeat(length - 2)
+        )
+    };
+    let mut stream = connect(&emulator);
+    stream.write_all(chunked(1 << 20).as_bytes()).unwrap();
+    assert_eq!(read_answer(&mut stream).status, 200);
+    let mut waiting = connect(&emulator);
+    waiting
+        .write_all(chunked((1 << 20) + 1).as_bytes())
+        .unwrap();
+    waiting
+        .set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let waited = waiting.read(&mut [0u8; 16]).map_err(|e| e.kind());
+    assert_eq!(waited, Err(std::io::ErrorKind::WouldBlock));
     drop(holders);
 }

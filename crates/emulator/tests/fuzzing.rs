@@ -460,3 +460,53 @@ fn a_chunk_size_is_up_to_16_hex_digits_without_a_sign() {
     assert_eq!(status(""), 400);
     assert_eq!(status("2 ; name=value"), 200);
 }
+
+#[test]
+fn chunk_lines_and_trailers_at_their_limits() {
+    let answer = |input: &str| {
+        let answer = parse(&serve_bytes(input.as_bytes()));
+        (answer.status, String::from_utf8(answer.body).unwrap())
+    };
+    // A head of 4 095 bytes, then a chunk-size line of 4 096 (the limit): reads of
+    // 4 KiB bring it with its `\r` and without its `\n`.
+    let start = format!(
+        "POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\n\
+         Transfer-Encoding: chunked\r\nX-Padding: "
+    );
+    let head = format!("{start}{}\r\n\r\n", "p".repeat(4_095 - start.len() - 4));
+    assert_eq!(head.len(), 4_095);
+    let line = format!("2;x={}", "e".repeat(4_096 - 4));
+    assert_eq!(answer(&format!("{head}{line}\r\n{{}}\r\n0\r\n\r\n")).0, 200);
+    assert_eq!(
+        answer(&format!("{head}{line}e\r\n{{}}\r\n0\r\n\r\n")),
+        (400, "bad chunked body".to_owned())
+    );
+
+    // Trailers count as head, each line with its CRLF: 16 384 bytes in all are taken.
+    let trailed = |length: usize| {
+        format!(
+            "POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\n\
+             Transfer-Encoding: chunked\r\n\r\n2\r\n{{}}\r\n0\r\nX: {}\r\n\r\n",
+            "t".repeat(length - 3)
+        )
+    };
+    assert_eq!(answer(&trailed(16_382)).0, 200);
+    assert_eq!(
+        answer(&trailed(16_383)),
+        (431, "request head too large".to_owned())
+    );
+}
+
+#[test]
+fn identity_is_no_transfer_coding_and_any_other_but_chunked_is_refused() {
+    let status = |coding: &str, framing: &str| {
+        let input = format!(
+            "POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\n\
+             Transfer-Encoding: {coding}\r\n{framing}"
+        );
+        parse(&serve_bytes(input.as_bytes())).status
+    };
+    assert_eq!(status("identity", "Content-Length: 2\r\n\r\n{}"), 200);
+    assert_eq!(status("chunked, identity", "\r\n2\r\n{}\r\n0\r\n\r\n"), 200);
+    assert_eq!(status("gzip", "\r\n2\r\n{}\r\n0\r\n\r\n"), 501);
+}
