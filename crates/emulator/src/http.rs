@@ -746,4 +746,19 @@ mod tests {
         assert_eq!(served(b"", io::ErrorKind::TimedOut), "");
         assert_eq!(served(b"", io::ErrorKind::ConnectionReset), "");
     }
+
+    #[test]
+    fn reason_phrases_are_the_standard_ones() {
+        let statuses = [
+            200, 400, 403, 404, 408, 411, 413, 417, 429, 431, 500, 501, 502, 503, 504,
+        ];
+        for status in statuses {
+            let standard = http::StatusCode::from_u16(status)
+                .unwrap()
+                .canonical_reason()
+                .unwrap();
+            assert_eq!(http_reason(status), standard, "{status}");
+        }
+        assert_eq!(http_reason(418), "Status");
+    }
 }

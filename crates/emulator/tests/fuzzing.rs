@@ -510,3 +510,22 @@ fn identity_is_no_transfer_coding_and_any_other_but_chunked_is_refused() {
     assert_eq!(status("chunked, identity", "\r\n2\r\n{}\r\n0\r\n\r\n"), 200);
     assert_eq!(status("gzip", "\r\n2\r\n{}\r\n0\r\n\r\n"), 501);
 }
+
+#[test]
+fn a_body_of_exactly_20_mib_is_taken() {
+    // Announced and not sent: continued, where one byte more is refused at once.
+    let head = |length: usize| {
+        format!(
+            "POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\n\
+             Expect: 100-continue\r\nContent-Length: {length}\r\n\r\n"
+        )
+    };
+    assert_eq!(
+        serve_bytes(head(20 << 20).as_bytes()),
+        b"HTTP/1.1 100 Continue\r\n\r\n"
+    );
+    assert_eq!(
+        parse(&serve_bytes(head((20 << 20) + 1).as_bytes())).status,
+        413
+    );
+}

@@ -931,3 +931,62 @@ fn a_get_that_is_not_an_upgrade_is_answered_over_http() {
         )
     );
 }
+
+#[test]
+fn a_turn_of_megabytes_is_echoed_whole_and_pending_text_is_cut_at_4_mib() {
+    let f = Fixture::new();
+    let token = f.mint(&one_use());
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, json!({}), false);
+    let text = "x".repeat(3 << 20);
+    client_turn(&mut ws, &text);
+    assert_eq!(
+        echo(&mut ws),
+        format!("echo: {text} (model {MODEL}; system instruction: \"Be terse.\")")
+    );
+    // Two turns not complete, of 2.5 MiB each: the text gathered stops at 4 MiB.
+    let part = |letter: &str| json!({"clientContent": {"turns": [{"role": "user", "parts": [{"text": letter.repeat(5 << 19)}]}], "turnComplete": false}});
+    send(&mut ws, &part("a"));
+    send(&mut ws, &part("b"));
+    send(&mut ws, &json!({"clientContent": {"turnComplete": true}}));
+    let gathered = format!(
+        "{} {}",
+        "a".repeat(5 << 19),
+        "b".repeat((4 << 20) - (5 << 19) - 1)
+    );
+    assert_eq!(
+        echo(&mut ws),
+        format!("echo: {gathered} (model {MODEL}; system instruction: \"Be terse.\")")
+    );
+    say_goodbye(ws);
+}
+
+#[test]
+fn a_sessions_debug_shows_every_field_but_the_token() {
+    let f = Fixture::new();
+    let token = f.mint(&one_use());
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, json!({}), false);
+    say_goodbye(ws);
+    let session = f.emulator.sessions().pop().unwrap();
+    assert!(session.token.is_some());
+    assert_eq!(
+        format!("{session:?}"),
+        format!(
+            "LiveSession {{ id: {:?}, api_version: {:?}, method: {:?}, credential: {:?}, \
+             token: Some(\"[redacted]\"), client_setup: {:?}, effective_setup: {:?}, \
+             start_time: {:?}, setup_complete: true, resumed: false, resumed_session: None, \
+             turns: 0, end_time: {:?}, closed_by: {:?}, close_code: Some(1000), \
+             close_reason: Some(\"bye\") }}",
+            session.id,
+            session.api_version,
+            session.method,
+            session.credential,
+            session.client_setup,
+            session.effective_setup,
+            session.start_time,
+            session.end_time,
+            session.closed_by,
+        )
+    );
+}
