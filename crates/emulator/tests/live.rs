@@ -990,3 +990,16 @@ fn a_sessions_debug_shows_every_field_but_the_token() {
         )
     );
 }
+
+#[test]
+fn a_spent_token_is_refused_for_its_uses_before_its_setup_is_checked() {
+    let f = Fixture::new();
+    let token = f.mint(&CreateAuthTokenConfig::new().uses(1));
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, json!({"model": MODEL}), false);
+    say_goodbye(ws);
+    // A setup that would be refused (no full model name) gets the uses' reason.
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    send_setup(&mut ws, json!({"model": "gemini-live"}));
+    assert_eq!(closed(&mut ws), reason(1011, USES_EXHAUSTED));
+}
