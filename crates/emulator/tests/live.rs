@@ -1003,3 +1003,68 @@ fn a_spent_token_is_refused_for_its_uses_before_its_setup_is_checked() {
     send_setup(&mut ws, json!({"model": "gemini-live"}));
     assert_eq!(closed(&mut ws), reason(1011, USES_EXHAUSTED));
 }
+
+#[test]
+fn an_upgrade_needs_every_header_of_a_websocket_handshake() {
+    let f = Fixture::new();
+    let path = live_path("v1alpha", "BidiGenerateContentConstrained");
+    let status = |headers: &[&str]| {
+        let mut stream = f.stream();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\n{}\r\n", headers.concat());
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut line = [0u8; 12];
+        stream.read_exact(&mut line).unwrap();
+        String::from_utf8(line.to_vec()).unwrap()
+    };
+    let upgrade = "Upgrade: websocket\r\n";
+    let connection = "Connection: keep-alive, Upgrade\r\n";
+    let version = "Sec-WebSocket-Version: 13\r\n";
+    let key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    assert_eq!(status(&[upgrade, connection, version, key]), "HTTP/1.1 101");
+    assert_eq!(status(&[connection, version, key]), "HTTP/1.1 400");
+    assert_eq!(status(&[upgrade, version, key]), "HTTP/1.1 400");
+    assert_eq!(status(&[upgrade, connection, key]), "HTTP/1.1 400");
+    assert_eq!(
+        status(&[upgrade, connection, "Sec-WebSocket-Version: 8\r\n", key]),
+        "HTTP/1.1 400"
+    );
+    assert_eq!(status(&[upgrade, connection, version]), "HTTP/1.1 400");
+    assert_eq!(
+        status(&[
+            upgrade,
+            connection,
+            version,
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=\r\n"
+        ]),
+        "HTTP/1.1 400"
+    );
+}
+
+#[test]
+fn a_handle_resumes_only_its_own_tokens_sessions_for_two_hours() {
+    let f = Fixture::new();
+    let config = resumable_one_use()
+        .uses(0)
+        .expire_in(time::Duration::hours(3));
+    let token = f.mint(&config);
+    let other = f.mint(&config);
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    let handle = set_up(&mut ws, json!({}), true).unwrap();
+    say_goodbye(ws);
+    let resumed = |token: &AuthToken| {
+        let mut ws = f.connect(token.live_handshake_request().unwrap());
+        send_setup(&mut ws, json!({"sessionResumption": {"handle": handle}}));
+        assert_eq!(recv(&mut ws), json!({"setupComplete": {}}));
+        say_goodbye(ws);
+    };
+    let refused = |token: &AuthToken| {
+        let mut ws = f.connect(token.live_handshake_request().unwrap());
+        send_setup(&mut ws, json!({"sessionResumption": {"handle": handle}}));
+        closed(&mut ws)
+    };
+    assert_eq!(refused(&other), reason(1007, INVALID_ARGUMENT));
+    f.advance(time::Duration::hours(2) - time::Duration::seconds(1));
+    resumed(&token);
+    f.advance(time::Duration::seconds(1));
+    assert_eq!(refused(&token), reason(1007, INVALID_ARGUMENT));
+}
