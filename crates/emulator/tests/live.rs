@@ -1068,3 +1068,19 @@ fn a_handle_resumes_only_its_own_tokens_sessions_for_two_hours() {
     f.advance(time::Duration::seconds(1));
     assert_eq!(refused(&token), reason(1007, INVALID_ARGUMENT));
 }
+
+#[test]
+fn realtime_input_without_text_gets_no_answer() {
+    let f = Fixture::new();
+    let token = f.mint(&one_use());
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, json!({}), false);
+    send(&mut ws, &json!({"realtimeInput": {"text": ""}}));
+    send(&mut ws, &json!({"realtimeInput": {"audioStreamEnd": true}}));
+    send(&mut ws, &json!({"realtimeInput": {"text": "next"}}));
+    assert_eq!(
+        echo(&mut ws),
+        format!("echo: next (model {MODEL}; system instruction: \"Be terse.\")")
+    );
+    say_goodbye(ws);
+}
