@@ -1084,3 +1084,82 @@ fn realtime_input_without_text_gets_no_answer() {
     );
     say_goodbye(ws);
 }
+
+#[test]
+fn after_its_close_frame_the_server_waits_a_second_for_the_clients() {
+    let f =
+        Fixture::with(|b| b.fault(Fault::live_close(1011, "Internal error occurred.").unwrap()));
+    let token = f.mint(&one_use());
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, json!({}), false);
+    let frame = loop {
+        match ws.read().unwrap() {
+            Message::Close(frame) => break frame.unwrap(),
+            other => panic!("expected a close, got {other:?}"),
+        }
+    };
+    assert_eq!(u16::from(frame.code), 1011);
+    // No reply is sent (the socket is read beneath tungstenite): the connection stays
+    // open for the reply, then the server closes it.
+    let Stream::Plain(tcp) = ws.get_mut() else {
+        panic!("plain TCP");
+    };
+    tcp.set_read_timeout(Some(Duration::from_millis(300)))
+        .unwrap();
+    let waiting = tcp.read(&mut [0u8; 64]).map_err(|e| e.kind());
+    assert_eq!(waiting, Err(io::ErrorKind::WouldBlock));
+    tcp.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let started = Instant::now();
+    assert_eq!(tcp.read(&mut [0u8; 64]).unwrap(), 0);
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn a_client_still_sending_an_oversized_message_gets_the_close_frame() {
+    let f = Fixture::new();
+    let token = f.mint(&one_use());
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, json!({}), false);
+    // The server reads the rest of the message after its close frame, so that the
+    // client's write completes and the close frame is not lost to a reset.
+    ws.send(Message::text(" ".repeat((4 << 20) + 1))).unwrap();
+    assert_eq!(
+        closed(&mut ws),
+        reason(1009, "A message is at most 4194304 bytes in the emulator.")
+    );
+}
+
+#[test]
+fn text_that_is_not_utf8_is_closed_1007_and_a_client_gone_is_listed_as_such() {
+    use tungstenite::protocol::frame::Frame;
+    use tungstenite::protocol::frame::coding::{Data, OpCode};
+
+    let f = Fixture::new();
+    let token = f.mint(&one_use().uses(0));
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, json!({}), false);
+    let frame = Frame::message(vec![0xff, 0xfe], OpCode::Data(Data::Text), true);
+    ws.send(Message::Frame(frame)).unwrap();
+    assert_eq!(
+        closed(&mut ws),
+        reason(1007, "A text message that is not UTF-8.")
+    );
+
+    // A client that goes away without a close frame.
+    let mut ws = f.connect(token.live_handshake_request().unwrap());
+    set_up(&mut ws, json!({}), false);
+    drop(ws);
+    let started = Instant::now();
+    let session = loop {
+        let session = f.last_session();
+        if !session["endTime"].is_null() {
+            break session;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "{session}");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert_eq!(
+        (&session["closedBy"], &session["closeCode"]),
+        (&json!("connection"), &Value::Null)
+    );
+}
