@@ -1052,10 +1052,13 @@ mod tests {
             )),
             None
         );
-        assert_eq!(
-            reason(check_setup(&setup(json!({})), false)),
-            Some((1007, INVALID_ARGUMENT.to_owned()))
-        );
+        for unnamed in [json!({}), json!({"model": ""})] {
+            assert_eq!(
+                reason(check_setup(&setup(unnamed.clone()), false)),
+                Some((1007, INVALID_ARGUMENT.to_owned())),
+                "{unnamed}"
+            );
+        }
         assert_eq!(
             reason(check_setup(
                 &setup(json!({"model": "models/m", "generationConfig": {"responseMimeType": "x"}})),
@@ -1063,5 +1066,14 @@ mod tests {
             )),
             Some((1007, INVALID_ARGUMENT.to_owned()))
         );
+    }
+
+    #[test]
+    fn text_is_cut_on_a_character_boundary() {
+        assert_eq!(cut_at("aé", 0), "");
+        assert_eq!(cut_at("aé", 1), "a");
+        assert_eq!(cut_at("aé", 2), "a");
+        assert_eq!(cut_at("aé", 3), "aé");
+        assert_eq!(cut_at("aé", 10), "aé");
     }
 }
