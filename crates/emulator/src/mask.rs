@@ -150,4 +150,13 @@ mod tests {
         assert!(!covers(&mask, &["labels"]));
         assert!(!covers(&mask, &["generation"]));
     }
+
+    #[test]
+    fn a_list_with_items_is_a_set_path_and_an_empty_one_is_not() {
+        let setup = json!({"tools": [{"codeExecution": {}}], "labels": {}});
+        let Value::Object(setup) = setup else {
+            unreachable!()
+        };
+        assert_eq!(set_paths(&setup), [vec!["tools"]]);
+    }
 }
