@@ -578,3 +578,46 @@ fn mask_paths_are_checked_against_the_schema() {
         200
     );
 }
+
+#[test]
+fn escapes_are_decoded_in_names_and_values_and_checked_where_skipped() {
+    let setup = kept_setup(
+        r#"{"bidiGenerateContentSetup": {"syst\u0065mInstruction": {"parts": [{"text": "a\"b\\c\/d\be\ff\ng\rh\ti \u00e9 \ud83d\ude00"}]}}}"#,
+    );
+    assert_eq!(
+        setup["systemInstruction"]["parts"][0]["text"],
+        "a\"b\\c/d\u{8}e\u{c}f\ng\rh\ti é 😀"
+    );
+    // An unknown field's value is stepped over, escapes and all, and the field refused.
+    let (status, body) = refused(r#"{"unknown": {"k\"ey": "v\\al\u00e9"}, "uses": 1}"#);
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["error"]["message"],
+        "Invalid JSON payload received. Unknown name \"unknown\" at 'auth_token': Cannot find field."
+    );
+    // A bad escape in a stepped-over value is still a syntax error.
+    let (status, body) = refused(r#"{"unknown": {"key": "\x"}}"#);
+    assert_eq!(
+        (status, body["error"]["message"].as_str().unwrap()),
+        (
+            400,
+            // The caret is under the `x`.
+            "Invalid JSON payload received. Invalid escape sequence.\n{\"unknown\": {\"key\": \"\\x\"}}\n                      ^"
+        )
+    );
+}
+
+#[test]
+fn a_syntax_error_shows_its_own_line_of_a_crlf_body() {
+    assert_eq!(
+        refused("{\r\n \"uses\" 1,\r\n \"expireTime\": \"2026-01-01T01:00:00Z\"}"),
+        (
+            400,
+            bad_request(&[(
+                None,
+                "Invalid JSON payload received. Expected : between key:value pair.\n \
+                 \"uses\" 1,\n        ^"
+            )])
+        )
+    );
+}
