@@ -621,3 +621,35 @@ fn a_syntax_error_shows_its_own_line_of_a_crlf_body() {
         )
     );
 }
+
+#[test]
+fn bad_unicode_escapes_are_refused_where_they_break() {
+    let message = |text: &str| {
+        let (status, body) = refused(&format!(r#"{{"uses": 1, "name": "{text}"}}"#));
+        assert_eq!(status, 400);
+        body["error"]["message"].as_str().unwrap().to_owned()
+    };
+    let at = |reason: &str, text: &str, column: usize| {
+        format!(
+            "Invalid JSON payload received. {reason}\n{{\"uses\": 1, \"name\": \"{text}\"}}\n{}^",
+            " ".repeat(column)
+        )
+    };
+    // The first byte of the string is at column 21.
+    assert_eq!(
+        message(r"\ud83dx"),
+        at("Missing low surrogate.", r"\ud83dx", 27)
+    );
+    assert_eq!(
+        message(r"\ud83d\u0041"),
+        at("Invalid low surrogate.", r"\ud83d\u0041", 33)
+    );
+    assert_eq!(
+        message(r"\udc00"),
+        at("Invalid unicode code point.", r"\udc00", 27)
+    );
+    assert_eq!(
+        message(r"\u12g4"),
+        at("Invalid escape sequence.", r"\u12g4", 25)
+    );
+}
