@@ -653,3 +653,42 @@ fn bad_unicode_escapes_are_refused_where_they_break() {
         at("Invalid escape sequence.", r"\u12g4", 25)
     );
 }
+
+#[test]
+fn fractions_and_exponents_of_any_length_are_numbers() {
+    let setup = kept_setup(
+        r#"{"bidiGenerateContentSetup": {"generationConfig": {"temperature": 0.125, "topP": 12.5e-2, "presencePenalty": -1.0625E+0}}}"#,
+    );
+    assert_eq!(
+        setup["generationConfig"],
+        json!({"temperature": 0.125, "topP": 0.125, "presencePenalty": -1.0625})
+    );
+}
+
+#[test]
+fn at_most_100_problems_are_reported() {
+    let body = (0..150)
+        .map(|i| format!("\"unknown{i}\": 1"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let (status, answer) = refused(&format!("{{{body}}}"));
+    assert_eq!(status, 400);
+    let violations = answer["error"]["details"][0]["fieldViolations"]
+        .as_array()
+        .unwrap();
+    assert_eq!(violations.len(), 100);
+    assert_eq!(
+        violations[99]["description"],
+        "Invalid JSON payload received. Unknown name \"unknown99\" at 'auth_token': Cannot find field."
+    );
+}
+
+#[test]
+fn depth_is_counted_down_after_each_message() {
+    // 150 messages side by side, each two deep: far from the limit of 100.
+    let tools = vec![r#"{"googleSearch": {}}"#; 150].join(", ");
+    let setup = kept_setup(&format!(
+        r#"{{"bidiGenerateContentSetup": {{"tools": [{tools}]}}}}"#
+    ));
+    assert_eq!(setup["tools"].as_array().unwrap().len(), 150);
+}
