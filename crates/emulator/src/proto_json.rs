@@ -68,7 +68,6 @@ pub(crate) fn read(
         path: String::from(root_path),
         violations: Vec::new(),
         depth: 0,
-        quiet: 0,
     };
     let outcome = reader.root(root);
     match outcome {
@@ -371,9 +370,6 @@ struct Reader<'a> {
     path: String,
     violations: Vec<Violation>,
     depth: usize,
-    /// Above zero while stepping over a value already refused: what is inside it is
-    /// not reported again.
-    quiet: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -472,9 +468,6 @@ impl<'a> Reader<'a> {
 
     /// Ours: the service's wording for a name given twice is not known.
     fn duplicate(&mut self, key: &str) {
-        if self.quiet > 0 {
-            return;
-        }
         let at = self.path.clone();
         self.report(Violation::at(
             &at,
@@ -731,12 +724,10 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Steps over a value, checking only that it is well formed.
+    /// Steps over a value, checking only that it is well formed: nothing inside it is
+    /// reported (`value(false)` compares no names).
     fn skip(&mut self) -> Read<()> {
-        self.quiet += 1;
-        let skipped = self.value(false);
-        self.quiet -= 1;
-        skipped.map(drop)
+        self.value(false).map(drop)
     }
 
     /// Any JSON value, kept as it is (for `Struct` and `Value` fields). A name twice in

@@ -692,3 +692,18 @@ fn depth_is_counted_down_after_each_message() {
     ));
     assert_eq!(setup["tools"].as_array().unwrap().len(), 150);
 }
+
+#[test]
+fn nothing_inside_a_refused_value_is_reported() {
+    let (status, answer) = refused(r#"{"unknown": {"a": 1, "a": {"b": 2, "b": 3}}}"#);
+    assert_eq!(
+        (status, answer),
+        (
+            400,
+            bad_request(&[(
+                Some("auth_token"),
+                "Invalid JSON payload received. Unknown name \"unknown\" at 'auth_token': Cannot find field."
+            )])
+        )
+    );
+}
