@@ -707,3 +707,14 @@ fn nothing_inside_a_refused_value_is_reported() {
         )
     );
 }
+
+#[test]
+fn a_value_field_keeps_null_and_lists() {
+    let setup = kept_setup(
+        r#"{"bidiGenerateContentSetup": {"tools": [{"functionDeclarations": [{"name": "f", "parametersJsonSchema": [1, "two"], "responseJsonSchema": null}]}]}}"#,
+    );
+    assert_eq!(
+        setup["tools"],
+        json!([{"functionDeclarations": [{"name": "f", "parametersJsonSchema": [1, "two"], "responseJsonSchema": null}]}])
+    );
+}
