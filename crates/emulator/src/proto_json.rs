@@ -592,10 +592,7 @@ impl<'a> Reader<'a> {
     fn repeated(&mut self, field: &'static Field, key: &str, parent: usize) -> Read<Option<Value>> {
         match self.lex.peek() {
             Some(b'[') => {}
-            Some(b'n') => {
-                self.lex.literal("null")?;
-                return Ok(None);
-            }
+            // `null` too, which `single` takes as unset.
             _ => {
                 return Ok(self
                     .single(field.kind, field, key, parent)?

@@ -685,8 +685,10 @@ fn at_most_100_problems_are_reported() {
 
 #[test]
 fn depth_is_counted_down_after_each_message() {
-    // 150 messages side by side, each two deep: far from the limit of 100.
-    let tools = vec![r#"{"googleSearch": {}}"#; 150].join(", ");
+    // 150 messages side by side, each with a list and a map inside: far from the
+    // limit of 100 deep.
+    let tool = r#"{"functionDeclarations": [{"name": "f", "parameters": {"type": "OBJECT", "properties": {}}}]}"#;
+    let tools = vec![tool; 150].join(", ");
     let setup = kept_setup(&format!(
         r#"{{"bidiGenerateContentSetup": {{"tools": [{tools}]}}}}"#
     ));
@@ -716,5 +718,57 @@ fn a_value_field_keeps_null_and_lists() {
     assert_eq!(
         setup["tools"],
         json!([{"functionDeclarations": [{"name": "f", "parametersJsonSchema": [1, "two"], "responseJsonSchema": null}]}])
+    );
+}
+
+#[test]
+fn null_and_lists_where_a_list_item_or_map_is_due() {
+    let message = |body: &str| {
+        let (status, answer) = refused(body);
+        assert_eq!(status, 400);
+        answer["error"]["message"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(
+        message(r#"{"bidiGenerateContentSetup": {"tools": [null]}}"#),
+        "Invalid value at 'auth_token.bidi_generate_content_setup.tools[0]' \
+         (type.googleapis.com/google.ai.generativelanguage.v1alpha.Tool), null"
+    );
+    assert_eq!(
+        message(r#"{"bidiGenerateContentSetup": {"tools": [[]]}}"#),
+        "Invalid value at 'auth_token.bidi_generate_content_setup.tools[0]' \
+         (type.googleapis.com/google.ai.generativelanguage.v1alpha.Tool), []"
+    );
+    assert_eq!(
+        message(r#"{"bidiGenerateContentSetup": {"labels": ["a"]}}"#),
+        "Invalid JSON payload received. Unknown name \"labels\" at \
+         'auth_token.bidi_generate_content_setup': Proto field is not repeating, cannot start \
+         list."
+    );
+    assert_eq!(
+        message(r#"{"bidiGenerateContentSetup": {"labels": {"a": null}}}"#),
+        "Invalid value at 'auth_token.bidi_generate_content_setup.labels[0].value' \
+         (TYPE_STRING), null"
+    );
+    // A null list or map is unset.
+    assert_eq!(
+        kept_setup(
+            r#"{"bidiGenerateContentSetup": {"tools": null, "labels": null, "model": "m"}}"#
+        ),
+        json!({"model": "m"})
+    );
+}
+
+#[test]
+fn a_refused_value_is_quoted_up_to_200_bytes_on_a_character_boundary() {
+    // The quote is the first byte; the 200th is the first of `é`'s two.
+    let text = format!("{}é{}", "a".repeat(198), "b".repeat(50));
+    let (status, answer) = refused(&format!(r#"{{"uses": "{text}"}}"#));
+    assert_eq!(status, 400);
+    assert_eq!(
+        answer["error"]["message"],
+        format!(
+            "Invalid value at 'auth_token.uses' (TYPE_INT32), \"{}...",
+            "a".repeat(198)
+        )
     );
 }
