@@ -772,3 +772,17 @@ fn a_refused_value_is_quoted_up_to_200_bytes_on_a_character_boundary() {
         )
     );
 }
+
+#[test]
+fn a_value_field_keeps_objects_and_counts_depth_down_inside() {
+    // 150 empty objects and 150 empty lists side by side: far from 100 deep.
+    let items = vec!["{}, []"; 150].join(", ");
+    let setup = kept_setup(&format!(
+        r#"{{"bidiGenerateContentSetup": {{"tools": [{{"functionDeclarations": [{{"name": "f", "parametersJsonSchema": {{"type": "object", "items": [{items}]}}}}]}}]}}}}"#
+    ));
+    let schema = &setup["tools"][0]["functionDeclarations"][0]["parametersJsonSchema"];
+    assert_eq!(schema["type"], "object");
+    assert_eq!(schema["items"].as_array().unwrap().len(), 300);
+    assert_eq!(schema["items"][0], json!({}));
+    assert_eq!(schema["items"][1], json!([]));
+}
