@@ -786,3 +786,14 @@ fn a_value_field_keeps_objects_and_counts_depth_down_inside() {
     assert_eq!(schema["items"][0], json!({}));
     assert_eq!(schema["items"][1], json!([]));
 }
+
+#[test]
+fn bools_and_durations_are_taken_as_strings() {
+    let setup = kept_setup(
+        r#"{"bidiGenerateContentSetup": {"systemInstruction": {"parts": [{"thought": "true", "videoMetadata": {"startOffset": "1.5s"}}, {"thought": "false"}]}}}"#,
+    );
+    assert_eq!(
+        setup["systemInstruction"]["parts"],
+        json!([{"thought": true, "videoMetadata": {"startOffset": "1.5s"}}, {"thought": false}])
+    );
+}
