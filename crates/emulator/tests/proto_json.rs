@@ -797,3 +797,38 @@ fn bools_and_durations_are_taken_as_strings() {
         json!([{"thought": true, "videoMetadata": {"startOffset": "1.5s"}}, {"thought": false}])
     );
 }
+
+#[test]
+fn float_bounds_and_the_number_forms_a_string_may_take() {
+    let setup = kept_setup(
+        r#"{"bidiGenerateContentSetup": {"generationConfig": {"temperature": 3.4028234663852886e38, "seed": "0e999999999999"}}}"#,
+    );
+    assert_eq!(
+        setup["generationConfig"]["temperature"],
+        json!(3.402_823_466_385_288_6e38)
+    );
+    assert_eq!(setup["generationConfig"]["seed"], 0);
+    let message = |body: &str| {
+        let (status, answer) = refused(body);
+        assert_eq!(status, 400);
+        answer["error"]["message"].as_str().unwrap().to_owned()
+    };
+    for (field, value, kind) in [
+        ("temperature", "3.5e38", "TYPE_FLOAT"),
+        ("temperature", "\"+0.5\"", "TYPE_FLOAT"),
+        ("temperature", "\".5\"", "TYPE_FLOAT"),
+        ("topK", "1e999999999999", "TYPE_INT32"),
+    ] {
+        assert_eq!(
+            message(&format!(
+                r#"{{"bidiGenerateContentSetup": {{"generationConfig": {{"{field}": {value}}}}}}}"#
+            )),
+            format!(
+                "Invalid value at 'auth_token.bidi_generate_content_setup.generation_config.{}' \
+                 ({kind}), {value}",
+                if field == "topK" { "top_k" } else { field }
+            ),
+            "{value}"
+        );
+    }
+}
