@@ -1608,4 +1608,35 @@ mod tests {
             Some("generationConfig")
         );
     }
+
+    #[test]
+    fn debug_names_types_without_their_fields() {
+        assert_eq!(
+            format!("{GENERATION_CONFIG:?}"),
+            "Message(GenerationConfig)"
+        );
+        assert_eq!(format!("{MODALITY:?}"), "Enum(GenerationConfig.Modality)");
+        let kinds = [
+            (
+                Kind::Message(&GENERATION_CONFIG),
+                "Message(GenerationConfig)",
+            ),
+            (Kind::Enum(&MODALITY), "Enum(GenerationConfig.Modality)"),
+            (Kind::Int32, "Int32"),
+            (Kind::Int64, "Int64"),
+            (Kind::Float, "Float"),
+            (Kind::Double, "Double"),
+            (Kind::Bool, "Bool"),
+            (Kind::String, "String"),
+            (Kind::Bytes, "Bytes"),
+            (Kind::Timestamp, "Timestamp"),
+            (Kind::Duration, "Duration"),
+            (Kind::Struct, "Struct"),
+            (Kind::Value, "Value"),
+            (Kind::FieldMask, "FieldMask"),
+        ];
+        for (kind, shown) in kinds {
+            assert_eq!(format!("{kind:?}"), shown);
+        }
+    }
 }
