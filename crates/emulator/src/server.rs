@@ -570,3 +570,49 @@ pub(crate) fn stop(shared: &Shared, addr: SocketAddr, acceptor: Option<JoinHandl
         let _ = worker.join();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_faults_follow_xorshift64_star_from_the_seed() {
+        // The draws and picks of Vigna's xorshift64* (shifts 12, 25, 27; multiplier
+        // 0x2545F4914F6CDD1D) from the state 12345, worked out apart from this code.
+        let faults: Vec<Fault> = (1..=3)
+            .map(|ms| Fault::Delay(Duration::from_millis(ms)))
+            .collect();
+        let random = RandomFaults::new(0.5, faults.clone(), 12345);
+        let drawn: Vec<Option<Fault>> = (0..20).map(|_| random.draw()).collect();
+        let expected: Vec<Option<Fault>> = [
+            None,
+            None,
+            Some(0),
+            Some(1),
+            None,
+            None,
+            None,
+            Some(1),
+            Some(0),
+            Some(0),
+            Some(0),
+            None,
+            None,
+            Some(2),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        ]
+        .iter()
+        .map(|pick| pick.map(|i: usize| faults[i].clone()))
+        .collect();
+        assert_eq!(drawn, expected);
+        assert_eq!(random.drawn.load(Ordering::SeqCst), 7);
+        // Live faults are never drawn; with none left, nothing is.
+        let live = RandomFaults::new(1.0, vec![Fault::LiveDrop], 1);
+        assert_eq!(live.draw(), None);
+    }
+}
