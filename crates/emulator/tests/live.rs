@@ -1160,3 +1160,11 @@ fn text_that_is_not_utf8_is_closed_1007_and_a_client_gone_is_listed_as_such() {
         (&json!("connection"), &Value::Null)
     );
 }
+
+#[test]
+fn a_live_method_needs_the_live_prefix() {
+    let f = Fixture::new();
+    let path = live_path("v1alpha", "BidiGenerateContentConstrained").replacen("/ws/", "/xx/", 1);
+    let answer = f.http(&format!("GET {path} HTTP/1.1\r\n"), b"");
+    assert_eq!(answer.status, 404);
+}
