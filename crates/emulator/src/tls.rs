@@ -159,3 +159,17 @@ impl Transport for StreamOwned<ServerConnection, TimedSocket> {
         self.sock.shut(drain);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn its_debug_shows_nothing_of_the_keys() {
+        let tls = Tls::generate(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        assert_eq!(
+            tls.map(|t| format!("{t:?}")).ok().as_deref(),
+            Some("Tls { .. }")
+        );
+    }
+}

@@ -98,3 +98,20 @@ fn mint(emulator: &Emulator, key: &str) -> u16 {
     stream.write_all(request.as_bytes()).unwrap();
     read_answer(&mut stream).status
 }
+
+#[test]
+fn a_minted_tokens_debug_shows_every_field_but_its_name() {
+    let emulator = Emulator::builder().key(KEY).start().unwrap();
+    assert_eq!(mint(&emulator, KEY), 200);
+    let token = emulator.tokens().pop().unwrap();
+    assert!(token.name.starts_with("auth_tokens/"));
+    assert_eq!(
+        format!("{token:?}"),
+        format!(
+            "MintedToken {{ name: \"[redacted]\", uses: 1, expire_time: {:?}, \
+             new_session_expire_time: {:?}, bidi_generate_content_setup: None, \
+             field_mask: None, api_version: \"v1alpha\", minted_at: {:?} }}",
+            token.expire_time, token.new_session_expire_time, token.minted_at
+        )
+    );
+}

@@ -193,3 +193,42 @@ fn a_handshake_that_never_comes_is_cut_at_the_request_timeout() {
     assert_eq!(silent.read_to_end(&mut received).unwrap(), 0);
     assert_eq!((emulator.connections(), emulator.handshakes()), (1, 0));
 }
+
+#[test]
+fn on_another_loopback_address_the_certificate_names_it_too() {
+    let other = std::net::Ipv4Addr::new(127, 0, 0, 2);
+    let emulator = Emulator::builder()
+        .key(KEY)
+        .addr((other, 0).into())
+        .tls()
+        .start()
+        .unwrap();
+    let config = trusting(emulator.ca_certificate_der().unwrap());
+    for name in ["127.0.0.2", "127.0.0.1", "localhost"] {
+        let mut stream = connect(&emulator, &config, name).unwrap();
+        stream.write_all(&mint_request("{}", false)).unwrap();
+        assert_eq!(read_answer(&mut stream).status, 200, "{name}");
+    }
+}
+
+#[test]
+fn over_https_an_idle_connection_is_closed_and_a_reset_is_a_reset() {
+    let emulator = Emulator::builder()
+        .key(KEY)
+        .idle_timeout(Duration::from_millis(300))
+        .tls()
+        .start()
+        .unwrap();
+    let config = trusting(emulator.ca_certificate_der().unwrap());
+    // Idle past the timeout: closed, with close_notify.
+    let mut stream = connect(&emulator, &config, "127.0.0.1").unwrap();
+    let mut received = Vec::new();
+    assert_eq!(stream.read_to_end(&mut received).unwrap(), 0);
+
+    // A reset fault resets the TCP connection under TLS too.
+    emulator.push_fault(gemini_token_emulator::Fault::Reset);
+    let mut stream = connect(&emulator, &config, "127.0.0.1").unwrap();
+    stream.write_all(&mint_request("{}", true)).unwrap();
+    let error = stream.read_to_end(&mut received).unwrap_err();
+    assert_eq!(error.kind(), io::ErrorKind::ConnectionReset);
+}
