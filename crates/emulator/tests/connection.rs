@@ -200,3 +200,25 @@ fn a_body_of_one_mebibyte_needs_no_permit_and_a_larger_one_waits_for_one() {
     assert_eq!(waited, Err(std::io::ErrorKind::WouldBlock));
     drop(holders);
 }
+
+#[test]
+fn a_permit_is_given_back_after_each_large_body() {
+    let emulator = Emulator::builder()
+        .key(KEY)
+        .request_timeout(Duration::from_secs(3))
+        .start()
+        .unwrap();
+    // Three bodies of 1.5 MiB, one after the other: each takes one of the two permits
+    // and gives it back.
+    let body = format!("{{}}{}", " ".repeat(3 << 19));
+    let request = format!(
+        "POST /v1alpha/auth_tokens HTTP/1.1\r\nx-goog-api-key: {KEY}\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    for _ in 0..3 {
+        let mut stream = connect(&emulator);
+        stream.write_all(request.as_bytes()).unwrap();
+        assert_eq!(read_answer(&mut stream).status, 200);
+    }
+}
