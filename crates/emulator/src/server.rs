@@ -572,8 +572,69 @@ pub(crate) fn stop(shared: &Shared, addr: SocketAddr, acceptor: Option<JoinHandl
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    fn shared() -> Shared {
+        Shared::new(Config {
+            keys: Vec::new(),
+            clock: Box::new(|| OffsetDateTime::UNIX_EPOCH),
+            faults: VecDeque::new(),
+            random_faults: None,
+            keep_tokens: true,
+            limits: Limits::default(),
+            tls: None,
+        })
+    }
+
+    fn filled(capacity: usize) -> Vec<u8> {
+        let mut buffer = Vec::with_capacity(capacity);
+        buffer.push(1);
+        buffer
+    }
+
+    #[test]
+    fn body_buffers_from_64_kib_to_1_mib_are_kept_emptied_four_at_most() {
+        let shared = shared();
+        shared.give_back(filled(64 * 1024 - 1));
+        shared.give_back(filled(HELD_BODY + 1));
+        assert_eq!(shared.body_buffer().capacity(), 0);
+        for capacity in [64 * 1024, 100_000, 200_000, 300_000, HELD_BODY] {
+            shared.give_back(filled(capacity));
+        }
+        let taken: Vec<(usize, usize)> = (0..5)
+            .map(|_| {
+                let buffer = shared.body_buffer();
+                (buffer.len(), buffer.capacity())
+            })
+            .collect();
+        // The last four given back, newest first; the fifth found no room.
+        assert_eq!(
+            taken,
+            [
+                (0, 300_000),
+                (0, 200_000),
+                (0, 100_000),
+                (0, 64 * 1024),
+                (0, 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_large_bodys_largest_buffer_goes_back_with_its_permit() {
+        let shared = shared();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut permit = shared.large_body(deadline).unwrap();
+        assert_eq!(permit.take_buffer().capacity(), 0);
+        permit.keep(filled(2 << 20));
+        permit.keep(filled(1 << 20));
+        drop(permit);
+        let mut permit = shared.large_body(deadline).unwrap();
+        let buffer = permit.take_buffer();
+        assert_eq!((buffer.len(), buffer.capacity()), (0, 2 << 20));
+    }
 
     #[test]
     fn random_faults_follow_xorshift64_star_from_the_seed() {
