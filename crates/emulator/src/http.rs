@@ -761,4 +761,31 @@ mod tests {
         }
         assert_eq!(http_reason(418), "Status");
     }
+
+    #[test]
+    fn a_chunked_body_grows_by_doubling_to_fit() {
+        let shared = Shared::new(Config {
+            keys: Vec::new(),
+            clock: Box::new(|| OffsetDateTime::UNIX_EPOCH),
+            faults: VecDeque::new(),
+            random_faults: None,
+            keep_tokens: true,
+            limits: Limits::default(),
+            tls: None,
+        });
+        let chunk = "x".repeat(100_000);
+        let input = format!(
+            "{0:x}\r\n{chunk}\r\n{0:x}\r\n{chunk}\r\n{0:x}\r\n{chunk}\r\n0\r\n\r\n",
+            chunk.len()
+        );
+        let mut stream = crate::transport::MemoryStream::new(input.as_bytes(), 0);
+        let deadline = Instant::now() + std::time::Duration::from_secs(5);
+        let mut permit = None;
+        let body = read_chunked_body(&mut stream, &mut Vec::new(), &shared, deadline, &mut permit)
+            .ok()
+            .unwrap();
+        // 100 000 exactly, then 200 000 exactly, then doubled to 400 000.
+        assert_eq!((body.len(), body.capacity()), (300_000, 400_000));
+        assert!(body.iter().all(|b| *b == b'x'));
+    }
 }
