@@ -2,7 +2,7 @@
 # Mutation testing with cargo-mutants (`cargo install cargo-mutants --locked`): each
 # mutant of a crate's code must make one of the chosen test packages fail.
 #
-#   tests/mutants.sh [core|core-quick|core-tracing|reqwest|ureq|emulator|emulator-quick|all] [options...]
+#   tests/mutants.sh [core|core-quick|core-tracing|reqwest|ureq|emulator|emulator-quick|retest|emulator-full|all] [options...]
 #
 #   core      core's mutants against core's tests, the conformance suite, the CLI and
 #             the emulator (issue 15's command); about 30 s a mutant, hours in all
@@ -17,9 +17,16 @@
 #   reqwest   the async client's mutants against its tests and the conformance suite
 #   ureq      the blocking client's, likewise
 #   emulator  the emulator's mutants against its tests and the conformance suite
-#   emulator-quick  the same verdicts as `emulator`, in two passes as core-quick: its
-#             unit tests and its API test binary (tests threaded 8 wide: most of their
-#             time is spent waiting on sockets and timeouts), then `emulator --iterate`
+#   emulator-quick  the same verdicts as `emulator`, in two passes: its unit tests and
+#             its API test binary (threaded 8 wide: their time is mostly spent waiting
+#             on sockets and timeouts), two mutants at a time; then `emulator-full
+#             emulator`
+#   retest NAME [options]  what the emulator run in target/mutants/NAME missed, again,
+#             against the same tests as emulator-quick's first pass (after new tests);
+#             the mutants are found by file and description, so lines that moved still
+#             match (`--iterate` matches by line, and tests timeouts again)
+#   emulator-full NAME  what the emulator run NAME missed, against all of the
+#             emulator's tests and the conformance suite (into NAME-full)
 #   all       the four, one after the other
 #
 # Options after the first argument go to cargo-mutants, for instance `-f
@@ -43,11 +50,36 @@ run() {
     shift
     local out="target/mutants/$name"
     mkdir -p "$out"
-    echo "== cargo mutants $* (results in $out/mutants.out)"
+    echo "== cargo mutants ${*:1:12}$( (($# > 12)) && echo " ... ($# arguments)") (results in $out/mutants.out)"
     # cargo-mutants exits 2 when mutants were missed and 3 on timeouts: report, go on.
     cargo mutants "$@" -j "${MUTANTS_JOBS:-1}" -o "$out" "${extra[@]}" 2>&1 |
         tee "$out/run.log" || true
     echo "== $name: $(grep -E 'mutants tested' "$out/run.log" | tail -1)"
+}
+
+# `-F` filters for each mutant a run missed: its file and description, any line.
+missed_filters() {
+    local list="target/mutants/$1/mutants.out/missed.txt"
+    [[ -s $list ]] || return 0
+    python3 - "$list" <<'PY'
+import re, sys
+for line in open(sys.argv[1]):
+    path, _, _, what = line.rstrip("\n").split(":", 3)
+    print("-F")
+    print("^" + re.escape(path) + r":\d+:\d+:" + re.escape(what) + "$")
+PY
+}
+
+# What the run NAME missed, against the emulator's tests (all of them, doctests too)
+# and the conformance suite: NAME-full.
+emulator_full() {
+    local missed
+    mapfile -t missed < <(missed_filters "$1")
+    if ((${#missed[@]})); then
+        MUTANTS_JOBS="${MUTANTS_JOBS:-2}" run "$1-full" -p gemini-token-emulator \
+            --test-package gemini-token-emulator --test-package gemini-token-conformance \
+            "${missed[@]}"
+    fi
 }
 
 extra=("$@")
@@ -91,12 +123,24 @@ emulator | all)
 emulator-quick)
     RUST_TEST_THREADS=8 MUTANTS_JOBS="${MUTANTS_JOBS:-2}" run emulator -p gemini-token-emulator \
         --test-package gemini-token-emulator --cargo-arg=--lib --cargo-arg=--test=api
-    run emulator -p gemini-token-emulator \
-        --test-package gemini-token-emulator --test-package gemini-token-conformance --iterate
+    emulator_full emulator
     ;;
-core | core-tracing | reqwest | ureq | emulator | all) ;;
+emulator-full)
+    name="${extra[0]:?usage: tests/mutants.sh emulator-full NAME [options]}"
+    extra=("${extra[@]:1}")
+    emulator_full "$name"
+    ;;
+retest)
+    name="${extra[0]:?usage: tests/mutants.sh retest NAME [options]}"
+    extra=("${extra[@]:1}")
+    mapfile -t missed < <(missed_filters "$name")
+    RUST_TEST_THREADS=8 MUTANTS_JOBS="${MUTANTS_JOBS:-2}" run "$name-retest" \
+        -p gemini-token-emulator --test-package gemini-token-emulator \
+        --cargo-arg=--lib --cargo-arg=--test=api "${missed[@]}"
+    ;;
+core | core-tracing | reqwest | ureq | emulator | retest | all) ;;
 *)
-    echo "usage: tests/mutants.sh [core|core-quick|core-tracing|reqwest|ureq|emulator|emulator-quick|all] [cargo-mutants options...]" >&2
+    echo "usage: tests/mutants.sh [core|core-quick|core-tracing|reqwest|ureq|emulator|emulator-quick|retest|emulator-full|all] [cargo-mutants options...]" >&2
     exit 64
     ;;
 esac
