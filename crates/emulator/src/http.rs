@@ -671,12 +671,7 @@ fn http_reason(status: u16) -> &'static str {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
-    use std::collections::VecDeque;
-
-    use time::OffsetDateTime;
-
     use super::*;
-    use crate::server::{Config, Limits};
 
     /// A peer that sends `input`, then fails its next read with `error`.
     struct FailingPeer {
@@ -715,15 +710,7 @@ mod tests {
     }
 
     fn served(input: &'static [u8], error: io::ErrorKind) -> String {
-        let shared = Shared::new(Config {
-            keys: vec!["key".to_owned()],
-            clock: Box::new(|| OffsetDateTime::UNIX_EPOCH),
-            faults: VecDeque::new(),
-            random_faults: None,
-            keep_tokens: true,
-            limits: Limits::default(),
-            tls: None,
-        });
+        let shared = crate::server::shared();
         let mut peer = FailingPeer {
             input,
             error,
@@ -764,15 +751,7 @@ mod tests {
 
     #[test]
     fn a_chunked_body_grows_by_doubling_to_fit() {
-        let shared = Shared::new(Config {
-            keys: Vec::new(),
-            clock: Box::new(|| OffsetDateTime::UNIX_EPOCH),
-            faults: VecDeque::new(),
-            random_faults: None,
-            keep_tokens: true,
-            limits: Limits::default(),
-            tls: None,
-        });
+        let shared = crate::server::shared();
         let chunk = "x".repeat(100_000);
         let input = format!(
             "{0:x}\r\n{chunk}\r\n{0:x}\r\n{chunk}\r\n{0:x}\r\n{chunk}\r\n0\r\n\r\n",

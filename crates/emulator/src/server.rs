@@ -571,22 +571,25 @@ pub(crate) fn stop(shared: &Shared, addr: SocketAddr, acceptor: Option<JoinHandl
     }
 }
 
+/// A server state with no key, no fault, default limits and a clock at the epoch, for
+/// the unit tests of the modules that take one.
+#[cfg(test)]
+pub(crate) fn shared() -> Shared {
+    Shared::new(Config {
+        keys: Vec::new(),
+        clock: Box::new(|| OffsetDateTime::UNIX_EPOCH),
+        faults: VecDeque::new(),
+        random_faults: None,
+        keep_tokens: true,
+        limits: Limits::default(),
+        tls: None,
+    })
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    fn shared() -> Shared {
-        Shared::new(Config {
-            keys: Vec::new(),
-            clock: Box::new(|| OffsetDateTime::UNIX_EPOCH),
-            faults: VecDeque::new(),
-            random_faults: None,
-            keep_tokens: true,
-            limits: Limits::default(),
-            tls: None,
-        })
-    }
 
     fn filled(capacity: usize) -> Vec<u8> {
         let mut buffer = Vec::with_capacity(capacity);

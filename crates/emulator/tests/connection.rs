@@ -11,16 +11,7 @@ use std::time::{Duration, Instant};
 
 use gemini_token_emulator::{Emulator, Fault, SESSIONS_PATH, STATS_PATH};
 
-use crate::support::{KEY, read_answer};
-
-/// Generous: how long a test waits for what should take a fraction of it.
-const PATIENCE: Duration = Duration::from_secs(10);
-
-fn connect(emulator: &Emulator) -> TcpStream {
-    let stream = TcpStream::connect(emulator.addr()).unwrap();
-    stream.set_read_timeout(Some(PATIENCE)).unwrap();
-    stream
-}
+use crate::support::{KEY, connect, read_answer};
 
 fn mint_request(extra: &str) -> String {
     format!(

@@ -7,18 +7,9 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use crate::support::{KEY, closed_by_server, mint_request, parse, read_answer};
+use crate::support::{KEY, PATIENCE, closed_by_server, connect, mint_request, parse, read_answer};
 use gemini_token_emulator::{Emulator, Fault, STATS_PATH};
 use serde_json::json;
-
-/// Generous: how long a test waits for something that should take a fraction of it.
-const PATIENCE: Duration = Duration::from_secs(10);
-
-fn connect(emulator: &Emulator) -> TcpStream {
-    let stream = TcpStream::connect(emulator.addr()).unwrap();
-    stream.set_read_timeout(Some(PATIENCE)).unwrap();
-    stream
-}
 
 /// Reads until the server closes; the bytes and how the reading ended.
 fn read_to_close(stream: &mut TcpStream) -> (Vec<u8>, Result<(), ErrorKind>) {

@@ -9,6 +9,16 @@ use serde_json::Value;
 
 pub(crate) const KEY: &str = "emulator-test-key";
 
+/// Generous: how long a test waits for something that should take a fraction of it.
+pub(crate) const PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A new connection to `emulator`, whose reads wait at most [`PATIENCE`].
+pub(crate) fn connect(emulator: &gemini_token_emulator::Emulator) -> TcpStream {
+    let stream = TcpStream::connect(emulator.addr()).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    stream
+}
+
 /// An answer as received.
 #[derive(Debug)]
 pub(crate) struct Answer {
